@@ -1,0 +1,492 @@
+"""The evtwin command line: Typer commands that render results with Rich or as JSON.
+
+Every command that prints results takes ``--json``. Bad input (a malformed
+vehicle file, a corrupt cycle, a bad flag value) is reported on stderr with the
+file, field and line, and the command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .cycles import CycleError, cycle_names, load_cycle
+from .specs import ESTIMATE, SpecError, iter_figures, load_vehicle, vehicle_names
+from .units import KWH, MILE
+
+DEFAULT_VEHICLE = "defender-sport"
+
+app = typer.Typer(
+    name="evtwin",
+    help=(
+        "evtwin: a physics-based digital twin of battery-electric vehicles. "
+        "The default vehicle is the Land Rover Defender Sport (rumoured spec)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, width=110)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+VehicleArg = Annotated[
+    str,
+    typer.Argument(
+        help="A shipped vehicle id (see `evtwin vehicles`) or a path to a vehicle YAML file."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+class InputError(Exception):
+    """Bad input named for the user (wraps the error types of the layers below)."""
+
+
+def _input_errors(func: F) -> F:
+    """Turn the known input errors into a message on stderr and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (SpecError, CycleError, InputError, FileNotFoundError) as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(x: object) -> object:
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, np.floating | np.integer):
+        return x.item()
+    raise TypeError(f"cannot serialise {type(x).__name__}")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"evtwin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """evtwin: how far, how fast, how quickly it charges, and how sure we can be."""
+
+
+# ---------------------------------------------------------------- vehicles
+
+
+@app.command()
+@_input_errors
+def vehicles(json_: JsonOpt = False) -> None:
+    """List the vehicles shipped with evtwin."""
+    specs = [load_vehicle(n) for n in vehicle_names()]
+    rows = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "status": s.status,
+            "drive": s.drive,
+            "usable_energy_kwh": s.battery.usable_energy_kwh.value,
+            "kerb_kg": s.mass.kerb_kg.value,
+        }
+        for s in specs
+    ]
+    if json_:
+        _print_json(rows)
+        return
+    t = Table(title="Vehicles")
+    for col in ("id", "name", "status", "drive", "usable kWh", "kerb kg"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(
+            str(r["id"]),
+            str(r["name"]),
+            str(r["status"]),
+            str(r["drive"]),
+            f"{r['usable_energy_kwh']:.1f}",
+            f"{r['kerb_kg']:.0f}",
+        )
+    out.print(t)
+
+
+# ---------------------------------------------------------------- show
+
+_UNITS = (
+    ("_kgm2", "kg m2"),
+    ("_kg", "kg"),
+    ("_mm", "mm"),
+    ("_m2", "m2"),
+    ("_kwh", "kWh"),
+    ("_kw", "kW"),
+    ("_nm", "N m"),
+    ("_rpm", "rpm"),
+    ("_mohm", "mohm"),
+    ("_v", "V"),
+    ("_w", "W"),
+    ("_gbp", "GBP"),
+    ("_eur", "EUR"),
+    ("_usd", "USD"),
+    ("_kph", "km/h"),
+    ("_km", "km"),
+    ("_mi", "mi"),
+    ("_s", "s"),
+    ("_m", "m"),
+    ("_per_100kph", "per 100 km/h"),
+    ("_per_100km", "per 100 km"),
+    ("_per_100mi", "per 100 mi"),
+)
+
+
+def _unit(path: str) -> str:
+    for suffix, unit in _UNITS:
+        if path.endswith(suffix):
+            return unit
+    return ""
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+@app.command()
+@_input_errors
+def show(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> None:
+    """Show a vehicle's spec: every figure with its source and range."""
+    spec = load_vehicle(vehicle)
+    if json_:
+        _print_json(spec.model_dump(mode="json"))
+        return
+    out.print(f"[bold]{spec.name}[/] ({spec.id}) - {spec.status}, model year {spec.model_year}")
+    if spec.notes:
+        out.print(spec.notes)
+    t = Table(title="Figures")
+    for col in ("field", "value", "unit", "range", "source / basis"):
+        t.add_column(col, overflow="fold")
+    for path, fig in iter_figures(spec):
+        rng = f"{_fmt(fig.low)} - {_fmt(fig.high)}" if fig.low is not None else ""
+        src = fig.source if fig.source != ESTIMATE else f"estimate: {fig.basis}"
+        t.add_row(path, _fmt(fig.value), _unit(path), rng, src)
+    out.print(t)
+    s = Table(title="Sources")
+    for col in ("key", "title", "publisher", "date", "confidence"):
+        s.add_column(col, overflow="fold")
+    for key, src_ in spec.sources.items():
+        s.add_row(key, src_.title, src_.publisher or "", src_.date or "", src_.confidence)
+    out.print(s)
+    if spec.claims:
+        c = Table(title="Published claims (checked, not assumed)")
+        for col in ("id", "quantity", "low", "high", "test", "source", "text"):
+            c.add_column(col, overflow="fold")
+        for cl in spec.claims:
+            c.add_row(cl.id, cl.quantity, _fmt(cl.low), _fmt(cl.high), cl.test, cl.source, cl.text)
+        out.print(c)
+
+
+# ---------------------------------------------------------------- range
+
+
+def _breakdown_rows(energy: dict[str, float], distance_m: float) -> list[tuple[str, float, float]]:
+    total = energy["battery_chemical"]
+    rows = []
+    for k in (
+        "aero",
+        "rolling",
+        "grade",
+        "inertia",
+        "drivetrain",
+        "motor",
+        "inverter",
+        "battery",
+        "auxiliary",
+        "friction_brakes",
+    ):
+        rows.append((k, energy[k] / 3600.0 / (distance_m / 1000.0), 100.0 * energy[k] / total))
+    return rows
+
+
+def _resolve_cycle(name: str) -> Any:
+    p = Path(name)
+    if p.suffix.lower() in (".csv", ".gpx"):
+        from .cycles.io import read_cycle
+
+        return read_cycle(p)
+    try:
+        return load_cycle(name)
+    except KeyError:
+        raise InputError(
+            f"--cycle {name!r} is neither a built-in cycle ({', '.join(cycle_names())}) "
+            "nor a .csv/.gpx file"
+        ) from None
+
+
+@app.command("range")
+@_input_errors
+def range_(
+    vehicle: VehicleArg = DEFAULT_VEHICLE,
+    cycle: Annotated[
+        str | None,
+        typer.Option(
+            "--cycle",
+            help="A built-in cycle (udds, hwfet, wltc_class3b, us06, nedc, artemis_*, "
+            "wltc_class3b_low...) or a CSV/GPX speed trace. Without it: the WLTP and "
+            "EPA procedures.",
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Range and consumption, with the energy breakdown.
+
+    Without --cycle: WLTP (class 3b, test mass) and the EPA two-cycle label. With
+    --cycle: that trace at 20 C with a 75 kg driver, from the middle of the usable
+    battery window; range is usable energy over the consumption on the trace.
+    """
+    from .sim.drive import simulate
+    from .sim.label import epa_label, wltp
+    from .sim.prepare import RunOptions
+
+    spec = load_vehicle(vehicle)
+    if cycle is None:
+        w = wltp(spec)
+        e = epa_label(spec)
+        energy = w.drive.energy.item(0)
+        dist = float(w.drive.distance[0])
+        data: dict[str, Any] = {
+            "vehicle": spec.id,
+            "wltp": {
+                "range_km": float(w.range_km[0]),
+                "range_mi": float(w.range[0] / MILE),
+                "city_range_km": float(w.range_city[0] / 1000.0),
+                "consumption_ac_kwh_per_100km": float(w.consumption_ac_kwh_per_100km[0]),
+                "consumption_dc_kwh_per_100km": float(w.consumption_dc[0] * 1e5 / KWH),
+                "test_mass_kg": float(w.test_mass[0]),
+            },
+            "epa": {
+                "range_mi": float(e.range_mi[0]),
+                "city_range_mi": float(e.range_city[0] / MILE),
+                "highway_range_mi": float(e.range_highway[0] / MILE),
+                "kwh_per_100mi": float(e.kwh_per_100mi[0]),
+                "mpge": float(e.mpge[0]),
+                "test_weight_lb": float(e.test_mass[0] / 0.45359237),
+            },
+            "breakdown_cycle": "wltc_class3b",
+        }
+    else:
+        cyc = _resolve_cycle(cycle)
+        lo, hi = spec.battery.soc_window
+        r = simulate(spec, cyc, options=RunOptions(payload_kg=75.0, soc_start=0.5 * (lo + hi)))
+        energy = r.energy.item(0)
+        dist = float(r.distance[0])
+        chem_per_m = energy["battery_chemical"] / dist
+        data = {
+            "vehicle": spec.id,
+            "cycle": cyc.name,
+            "distance_km": dist / 1000.0,
+            "consumption_dc_kwh_per_100km": float(r.battery_terminal[0]) / dist * 1e5 / KWH,
+            "range_km": spec.battery.usable_energy_kwh.value * KWH / chem_per_m / 1000.0,
+            "trace_missed_s": float(r.trace_miss.time_missed[0]),
+            "max_speed_deficit_kph": float(r.trace_miss.max_speed_deficit[0] * 3.6),
+            "breakdown_cycle": cyc.name,
+        }
+        data["range_mi"] = data["range_km"] * 1000.0 / MILE
+    data["breakdown_wh_per_km"] = {k: v for k, v, _ in _breakdown_rows(energy, dist)}
+    data["regen_recovered_wh_per_km"] = energy["regen_recovered"] / 3.6 / dist
+    data["battery_chemical_wh_per_km"] = energy["battery_chemical"] / 3.6 / dist
+    if json_:
+        _print_json(data)
+        return
+    out.print(f"[bold]{spec.name}[/] ({spec.id})")
+    t = Table(title="Range and consumption")
+    t.add_column("test")
+    t.add_column("range", justify="right")
+    t.add_column("consumption", justify="right")
+    if cycle is None:
+        wd, ed = data["wltp"], data["epa"]
+        t.add_row(
+            "WLTP combined",
+            f"{wd['range_km']:.0f} km ({wd['range_mi']:.0f} mi)",
+            f"{wd['consumption_ac_kwh_per_100km']:.1f} kWh/100 km (AC)",
+        )
+        t.add_row("WLTP city", f"{wd['city_range_km']:.0f} km", "")
+        t.add_row(
+            "EPA combined (label)",
+            f"{ed['range_mi']:.0f} mi",
+            f"{ed['kwh_per_100mi']:.1f} kWh/100 mi, {ed['mpge']:.0f} MPGe",
+        )
+        t.add_row(
+            "EPA city / highway", f"{ed['city_range_mi']:.0f} / {ed['highway_range_mi']:.0f} mi", ""
+        )
+    else:
+        t.add_row(
+            data["cycle"],
+            f"{data['range_km']:.0f} km ({data['range_mi']:.0f} mi)",
+            f"{data['consumption_dc_kwh_per_100km']:.1f} kWh/100 km (DC)",
+        )
+        if data["trace_missed_s"] > 0:
+            out.print(
+                f"[yellow]The car could not follow the trace for {data['trace_missed_s']:.0f} s "
+                f"(up to {data['max_speed_deficit_kph']:.1f} km/h behind).[/]"
+            )
+    out.print(t)
+    b = Table(title=f"Where the energy goes ({data['breakdown_cycle']})")
+    b.add_column("term")
+    b.add_column("Wh/km", justify="right")
+    b.add_column("share", justify="right")
+    for k, v, share in _breakdown_rows(energy, dist):
+        b.add_row(k, f"{v:.1f}", f"{share:.1f} %")
+    b.add_row("[bold]battery (chemical)[/]", f"{data['battery_chemical_wh_per_km']:.1f}", "100 %")
+    b.add_row("regenerated at the wheels", f"{data['regen_recovered_wh_per_km']:.1f}", "")
+    out.print(b)
+
+
+# ---------------------------------------------------------------- dyno
+
+
+@app.command()
+@_input_errors
+def dyno(
+    csv_in: Annotated[Path, typer.Option("--csv", help="Input CSV: one EPA dyno test per row.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Output CSV: the input plus ac_wh_per_mi.")
+    ],
+) -> None:
+    """EPA dynamometer replay: AC Wh/mi from coast-down coefficients, with no tuning.
+
+    The input needs the columns etw_lb, target_a_lbf, target_b_lbf_mph,
+    target_c_lbf_mph2, drive (fwd/rwd/awd/4wd or EPA's descriptions) and rated_hp,
+    and cycle (udds or hwfet). Other columns pass through untouched.
+    """
+    from .sim.dyno import DynoInputError, run_csv
+
+    if not csv_in.is_file():
+        raise InputError(f"--csv {csv_in}: no such file")
+    if not out_path.parent.exists():
+        raise InputError(f"--out {out_path}: folder {out_path.parent} does not exist")
+    try:
+        n = run_csv(csv_in, out_path)
+    except DynoInputError as exc:
+        raise InputError(str(exc)) from None
+    err.print(f"wrote {n} tests to {out_path}")
+
+
+# ---------------------------------------------------------------- report
+
+
+@app.command()
+@_input_errors
+def report(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> None:
+    """The headline card: WLTP and EPA range over the spec's uncertainty, and the rivals."""
+    from .report.card import BREAKDOWN_TERMS, headline_card
+
+    with err.status("simulating...", spinner="dots") if not json_ else contextlib.nullcontext():
+        card = headline_card(vehicle)
+    if json_:
+        _print_json(card.to_dict())
+        return
+    s = card.subject
+    out.print(f"[bold]{s.name}[/] ({s.id}, {s.status})")
+    t = Table(title="Range over the spec's uncertainty (low corner / nominal / high corner)")
+    for col in ("test", "low", "nominal", "high", "largest drivers"):
+        t.add_column(col, overflow="fold")
+    for label, b, unit in (
+        ("WLTP", card.wltp_range_km, "km"),
+        ("EPA label", card.epa_range_mi, "mi"),
+    ):
+        drivers = ", ".join(f"{p} (+/-{sw / 2:.0f} {unit})" for p, sw in b.drivers[:3])
+        t.add_row(
+            label, f"{b.low:.0f} {unit}", f"{b.nominal:.0f} {unit}", f"{b.high:.0f} {unit}", drivers
+        )
+    out.print(t)
+    km_per_mi = MILE / 1000.0
+    out.print(
+        f"WLTP {card.wltp_range_km.low / km_per_mi:.0f}-"
+        f"{card.wltp_range_km.high / km_per_mi:.0f} mi; "
+        f"consumption {s.wltp_consumption_kwh_per_100km:.1f} kWh/100 km (WLTP, AC), "
+        f"{s.epa_kwh_per_100mi:.1f} kWh/100 mi (EPA label)"
+    )
+    if card.claims:
+        c = Table(title="Published range claims against the bands")
+        for col in ("claim", "source", "WLTP", "EPA"):
+            c.add_column(col, overflow="fold")
+        for cl in card.claims:
+            rng = f"{_fmt(cl.low)}-{_fmt(cl.high)} {cl.unit}"
+            c.add_row(f"{rng}: {cl.text}", cl.source, cl.wltp, cl.epa)
+        out.print(c)
+    bt = Table(title="Energy breakdown on the WLTC (nominal spec), Wh/km")
+    bt.add_column("vehicle")
+    for k in BREAKDOWN_TERMS:
+        bt.add_column(k.replace("_", " "), justify="right")
+    bt.add_column("regen", justify="right")
+    for line in (s, *card.rivals):
+        bt.add_row(
+            line.id,
+            *(f"{line.breakdown_wh_per_km[k]:.1f}" for k in BREAKDOWN_TERMS),
+            f"{line.regen_recovered_wh_per_km:.1f}",
+        )
+    out.print(bt)
+    r = Table(title="Against the rivals (nominal specs; published ratings where they exist)")
+    for col in (
+        "vehicle",
+        "status",
+        "drive",
+        "usable kWh",
+        "WLTP km",
+        "rated",
+        "diff",
+        "EPA mi",
+        "rated",
+        "diff",
+        "kWh/100 km",
+    ):
+        r.add_column(col, justify="right" if col not in ("vehicle", "status", "drive") else "left")
+    for line in (s, *card.rivals):
+        r.add_row(
+            line.id,
+            line.status,
+            line.drive,
+            f"{line.usable_energy_kwh:.1f}",
+            f"{line.wltp_range_km:.0f}",
+            _fmt(line.rated_wltp_range_km),
+            "" if line.wltp_error_pct is None else f"{line.wltp_error_pct:+.1f} %",
+            f"{line.epa_range_mi:.0f}",
+            _fmt(line.rated_epa_range_mi),
+            "" if line.epa_error_pct is None else f"{line.epa_error_pct:+.1f} %",
+            f"{line.wltp_consumption_kwh_per_100km:.1f}",
+        )
+    out.print(r)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

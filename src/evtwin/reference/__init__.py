@@ -1,0 +1,1 @@
+"""Readers of public reference data (EPA tests and labels), with their stated rules."""

@@ -1,0 +1,1 @@
+"""Reports: the headline card and other summaries, as data for the interfaces."""

@@ -1,0 +1,225 @@
+"""The headline card: a vehicle's WLTP and EPA range over its spec uncertainty, its
+consumption and energy breakdown, its published claims, and its rivals alongside.
+
+This module assembles the card as plain data (dataclasses that turn into JSON);
+the command line renders it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..sim.label import epa_label, wltp
+from ..specs import VehicleSpec, load_vehicle, vehicle_names
+from ..study.corners import Band, band
+from ..units import MILE
+
+#: The energy terms of the card's breakdown, in the order shown.
+BREAKDOWN_TERMS = (
+    "aero",
+    "rolling",
+    "drivetrain",
+    "motor",
+    "inverter",
+    "battery",
+    "auxiliary",
+    "friction_brakes",
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One vehicle's nominal results and, where published, its official ratings."""
+
+    id: str
+    name: str
+    status: str
+    drive: str
+    usable_energy_kwh: float
+    wltp_range_km: float
+    wltp_consumption_kwh_per_100km: float
+    epa_range_mi: float
+    epa_kwh_per_100mi: float
+    rated_wltp_range_km: float | None
+    rated_epa_range_mi: float | None
+    breakdown_wh_per_km: dict[str, float]
+    regen_recovered_wh_per_km: float
+
+    @property
+    def wltp_error_pct(self) -> float | None:
+        """Predicted over published WLTP range, minus one, in per cent."""
+        if self.rated_wltp_range_km is None:
+            return None
+        return 100.0 * (self.wltp_range_km / self.rated_wltp_range_km - 1.0)
+
+    @property
+    def epa_error_pct(self) -> float | None:
+        """Predicted over published EPA range, minus one, in per cent."""
+        if self.rated_epa_range_mi is None:
+            return None
+        return 100.0 * (self.epa_range_mi / self.rated_epa_range_mi - 1.0)
+
+
+@dataclass(frozen=True)
+class BandLine:
+    """A result's low corner, nominal and high corner, and what drives it."""
+
+    low: float
+    nominal: float
+    high: float
+    drivers: tuple[tuple[str, float], ...]  # (figure path, swing), largest first
+    skipped: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """A published range claim set against the predicted bands."""
+
+    id: str
+    text: str
+    source: str
+    low: float | None
+    high: float | None
+    unit: str
+    wltp: str  # "within", "overlaps", "above", "below" the WLTP band
+    epa: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """The headline card."""
+
+    subject: Line
+    wltp_range_km: BandLine
+    epa_range_mi: BandLine
+    claims: tuple[ClaimLine, ...]
+    rivals: tuple[Line, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for JSON."""
+
+        def line(x: Line) -> dict[str, object]:
+            d = asdict(x)
+            d["wltp_error_pct"] = x.wltp_error_pct
+            d["epa_error_pct"] = x.epa_error_pct
+            return d
+
+        return {
+            "subject": line(self.subject),
+            "wltp_range_km": asdict(self.wltp_range_km),
+            "epa_range_mi": asdict(self.epa_range_mi),
+            "claims": [asdict(c) for c in self.claims],
+            "rivals": [line(r) for r in self.rivals],
+        }
+
+
+def lines(specs: Sequence[VehicleSpec]) -> list[Line]:
+    """Nominal WLTP and EPA results of vehicles, run as one batch each."""
+    w = wltp(specs)
+    e = epa_label(specs)
+    out = []
+    energy = w.drive.energy
+    per_km = 1000.0 / w.drive.distance / 3600.0  # J over the run -> Wh/km
+    for i, s in enumerate(specs):
+        r = s.ratings
+        out.append(
+            Line(
+                id=s.id,
+                name=s.name,
+                status=s.status,
+                drive=s.drive,
+                usable_energy_kwh=s.battery.usable_energy_kwh.value,
+                wltp_range_km=float(w.range_km[i]),
+                wltp_consumption_kwh_per_100km=float(w.consumption_ac_kwh_per_100km[i]),
+                epa_range_mi=float(e.range_mi[i]),
+                epa_kwh_per_100mi=float(e.kwh_per_100mi[i]),
+                rated_wltp_range_km=r.wltp_range_km.value if r and r.wltp_range_km else None,
+                rated_epa_range_mi=r.epa_range_mi.value if r and r.epa_range_mi else None,
+                breakdown_wh_per_km={
+                    k: float(getattr(energy, k)[i] * per_km[i]) for k in BREAKDOWN_TERMS
+                },
+                regen_recovered_wh_per_km=float(energy.regen_recovered[i] * per_km[i]),
+            )
+        )
+    return out
+
+
+def _wltp_km(specs: Sequence[VehicleSpec]) -> NDArray[np.float64]:
+    return wltp(specs).range_km
+
+
+def _epa_mi(specs: Sequence[VehicleSpec]) -> NDArray[np.float64]:
+    return epa_label(specs).range_mi
+
+
+def _band_line(b: Band, n_drivers: int = 5) -> BandLine:
+    drivers = tuple((s.path, s.swing) for s in b.sensitivities[:n_drivers] if s.swing > 0)
+    return BandLine(b.low, b.nominal, b.high, drivers, b.skipped)
+
+
+def _verdict(lo: float | None, hi: float | None, band_lo: float, band_hi: float) -> str:
+    c_lo = -np.inf if lo is None else lo
+    c_hi = np.inf if hi is None else hi
+    if c_lo >= band_lo and c_hi <= band_hi:
+        return "within"
+    if c_lo > band_hi:
+        return "above"
+    if c_hi < band_lo:
+        return "below"
+    return "overlaps"
+
+
+def _claims(spec: VehicleSpec, wltp_km: BandLine, epa_mi: BandLine) -> tuple[ClaimLine, ...]:
+    out = []
+    for c in spec.claims:
+        if c.quantity not in ("range_mi", "range_km"):
+            continue
+        to_km = MILE / 1000.0 if c.quantity == "range_mi" else 1.0
+        lo_km = None if c.low is None else c.low * to_km
+        hi_km = None if c.high is None else c.high * to_km
+        km_per_mi = MILE / 1000.0
+        out.append(
+            ClaimLine(
+                id=c.id,
+                text=c.text,
+                source=c.source,
+                low=c.low,
+                high=c.high,
+                unit="mi" if c.quantity == "range_mi" else "km",
+                wltp=_verdict(lo_km, hi_km, wltp_km.low, wltp_km.high),
+                epa=_verdict(
+                    None if lo_km is None else lo_km / km_per_mi,
+                    None if hi_km is None else hi_km / km_per_mi,
+                    epa_mi.low,
+                    epa_mi.high,
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def headline_card(
+    vehicle: str | VehicleSpec = "defender-sport", rivals: Sequence[str] | None = None
+) -> Card:
+    """Build the headline card of a vehicle against its rivals (by default every other
+    shipped vehicle)."""
+    subject = vehicle if isinstance(vehicle, VehicleSpec) else load_vehicle(vehicle)
+    rival_ids = [n for n in vehicle_names() if n != subject.id] if rivals is None else list(rivals)
+    rival_specs = [load_vehicle(r) for r in rival_ids]
+    all_lines = lines([subject, *rival_specs])
+    wb = _band_line(band(subject, _wltp_km))
+    eb = _band_line(band(subject, _epa_mi))
+    return Card(
+        subject=all_lines[0],
+        wltp_range_km=wb,
+        epa_range_mi=eb,
+        claims=_claims(subject, wb, eb),
+        rivals=tuple(all_lines[1:]),
+    )
+
+
+__all__ = ["BREAKDOWN_TERMS", "Card", "Line", "headline_card", "lines"]

@@ -1,0 +1,1 @@
+"""Procedures: drive cycles, regulatory tests, dynamometer replays."""

@@ -1,0 +1,535 @@
+"""The compiled time loop: every vehicle of a batch along one speed trace.
+
+State per vehicle: speed (which lags the trace when the car cannot keep up) and
+state of charge. Each step runs from sample ``k`` to ``k + 1`` at the mean speed
+of the step, so that the inertia term telescopes to the change in kinetic energy
+and the energy balance closes exactly. The equations are those of
+``evtwin.physics`` compiled inline; the unit tests hold the two equal.
+
+A step, as the algorithm reads:
+
+1. the force to follow the trace (road load at the mean speed plus inertia);
+2. driving: the wheel torque, the least-loss split's losses from the map, and
+   the DC power; if that exceeds the motors' torque or the battery's power, the
+   car falls behind and the speed it reaches is solved instead;
+3. braking: the motors take what the regeneration policy, their torque and the
+   battery's charge limit allow, the friction brakes the rest;
+4. the battery: current from terminal power, OCV and resistance; SOC from
+   chemical power.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit, prange
+
+from ..units import GRAVITY
+from ._layout import (
+    A_AERO,
+    A_AUX,
+    A_BATTERY,
+    A_DISTANCE,
+    A_DISTANCE_TARGET,
+    A_FRICTION,
+    A_FRONT_ENERGY,
+    A_GEAR,
+    A_GRADE,
+    A_INERTIA,
+    A_INVERTER,
+    A_MAX_DEFICIT,
+    A_MISS_TIME,
+    A_MOTOR,
+    A_POWER_TERMINAL_MAX,
+    A_POWER_TERMINAL_MIN,
+    A_REGEN,
+    A_REGEN_CHEMICAL,
+    A_ROLLING,
+    A_SOC_END,
+    A_SOC_LOW,
+    A_TERMINAL,
+    A_TRACTION,
+    B_OCV,
+    B_RFACTOR,
+    L_TORQUE_MAX,
+    L_TORQUE_MIN,
+    M_FRONT,
+    M_GEAR,
+    M_INVERTER,
+    M_MOTOR,
+    N_SOC,
+    P_AERO,
+    P_AUX,
+    P_BATTERY,
+    P_CAPACITY,
+    P_FADE_HIGH,
+    P_FADE_LOW,
+    P_LOSS_FACTOR,
+    P_MAP,
+    P_MASS,
+    P_MASS_EQ,
+    P_POWER_CHARGE,
+    P_POWER_DISCHARGE,
+    P_POWERTRAIN_SCALE,
+    P_RADIUS,
+    P_REGEN_DECEL,
+    P_RESISTANCE,
+    P_ROLL0,
+    P_ROLL1,
+    P_SOC_CEILING,
+    P_SOC_FLOOR,
+    P_SOC_START,
+    P_VOLTAGE_MAX,
+    P_VOLTAGE_MIN,
+    P_WIND,
+    S_CHEMICAL,
+    S_DISTANCE,
+    S_TERMINAL,
+    S_TIME,
+    T_LIMITED,
+    T_POWER_FRICTION,
+    T_POWER_TERMINAL,
+    T_POWER_WHEEL,
+    T_SOC,
+    T_SPEED,
+    T_TORQUE_FRONT,
+    T_TORQUE_REAR,
+    TRACE_TOLERANCE,
+)
+
+_G = GRAVITY
+_BISECTIONS = 40
+_SPEED_ITERATIONS = 8
+# Contraction to fused multiply-add and fast reciprocals only: no reassociation, so
+# a vehicle's result does not depend on the batch it runs in.
+_FAST = {"contract", "arcp", "afn", "nsz"}
+
+
+@njit(inline="always", fastmath=_FAST, cache=True)
+def _lin(table, x):  # type: ignore[no-untyped-def]
+    """Linear interpolation on a uniform grid, x in node units, held at the ends."""
+    n = table.shape[0]
+    if x <= 0.0:
+        return table[0]
+    if x >= n - 1:
+        return table[n - 1]
+    i = int(x)
+    return table[i] + (x - i) * (table[i + 1] - table[i])
+
+
+@njit(inline="always", fastmath=_FAST, cache=True)
+def _lin2(table_a, table_b, x):  # type: ignore[no-untyped-def]
+    """Two tables on the same uniform grid interpolated at once (shared index)."""
+    n = table_a.shape[0]
+    if x <= 0.0:
+        return table_a[0], table_b[0]
+    if x >= n - 1:
+        return table_a[n - 1], table_b[n - 1]
+    i = int(x)
+    a = x - i
+    return (
+        table_a[i] + a * (table_a[i + 1] - table_a[i]),
+        table_b[i] + a * (table_b[i + 1] - table_b[i]),
+    )
+
+
+@njit(inline="always", fastmath=_FAST, cache=True)
+def _map(maps, m, xw, t, inv_cap):  # type: ignore[no-untyped-def]
+    """Bilinear look-up of the split map: (gear, motor, inverter loss [W], front torque [N m]).
+
+    ``xw`` is the wheel speed in node units; the torque axis is ``T_cap u |u|``, and
+    ``inv_cap`` is ``1 / T_cap``. For a scaled powertrain pass ``inv_cap / scale``
+    and multiply what comes back by ``scale``.
+    """
+    n_w = maps.shape[2]
+    n_t = maps.shape[3]
+    if xw > n_w - 1:
+        xw = n_w - 1.0
+    iw = int(xw)
+    if iw > n_w - 2:
+        iw = n_w - 2
+    aw = xw - iw
+    r = abs(t) * inv_cap
+    if r > 1.0:
+        r = 1.0
+    u = math.sqrt(r)
+    if t < 0.0:
+        u = -u
+    y = 0.5 * (u + 1.0) * (n_t - 1)
+    it = int(y)
+    if it > n_t - 2:
+        it = n_t - 2
+    at = y - it
+    c00 = (1.0 - aw) * (1.0 - at)
+    c01 = (1.0 - aw) * at
+    c10 = aw * (1.0 - at)
+    c11 = aw * at
+    lg = (
+        c00 * maps[m, M_GEAR, iw, it]
+        + c01 * maps[m, M_GEAR, iw, it + 1]
+        + c10 * maps[m, M_GEAR, iw + 1, it]
+        + c11 * maps[m, M_GEAR, iw + 1, it + 1]
+    )
+    lm = (
+        c00 * maps[m, M_MOTOR, iw, it]
+        + c01 * maps[m, M_MOTOR, iw, it + 1]
+        + c10 * maps[m, M_MOTOR, iw + 1, it]
+        + c11 * maps[m, M_MOTOR, iw + 1, it + 1]
+    )
+    li = (
+        c00 * maps[m, M_INVERTER, iw, it]
+        + c01 * maps[m, M_INVERTER, iw, it + 1]
+        + c10 * maps[m, M_INVERTER, iw + 1, it]
+        + c11 * maps[m, M_INVERTER, iw + 1, it + 1]
+    )
+    tf = (
+        c00 * maps[m, M_FRONT, iw, it]
+        + c01 * maps[m, M_FRONT, iw, it + 1]
+        + c10 * maps[m, M_FRONT, iw + 1, it]
+        + c11 * maps[m, M_FRONT, iw + 1, it + 1]
+    )
+    return lg, lm, li, tf
+
+
+@njit(inline="always", fastmath=_FAST, cache=True)
+def _scaled_map(maps, m, xw, t, inv_cap_t, scale, k_loss):  # type: ignore[no-untyped-def]
+    """The map of a powertrain ``scale`` times the size of the one tabulated, its
+    losses multiplied by ``k_loss`` (``scale`` times the loss factor)."""
+    lg, lm, li, tf = _map(maps, m, xw, t, inv_cap_t)
+    return lg * k_loss, lm * k_loss, li * k_loss, tf * scale
+
+
+@njit(inline="always", fastmath=_FAST, cache=True)
+def _dc_power(maps, m, w, xw, t, inv_cap_t, k_loss):  # type: ignore[no-untyped-def]
+    lg, lm, li, _ = _map(maps, m, xw, t, inv_cap_t)
+    return t * w + (lg + lm + li) * k_loss
+
+
+@njit(fastmath=_FAST, cache=True)
+def _max_torque_for_power(maps, m, w, xw, t_hi, inv_cap_t, k_loss, p_avail):  # type: ignore[no-untyped-def]
+    """Largest wheel torque in [0, t_hi] whose DC power stays within p_avail (bisection)."""
+    if _dc_power(maps, m, w, xw, t_hi, inv_cap_t, k_loss) <= p_avail:
+        return t_hi
+    if _dc_power(maps, m, w, xw, 0.0, inv_cap_t, k_loss) > p_avail:
+        return 0.0
+    lo = 0.0
+    hi = t_hi
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        if _dc_power(maps, m, w, xw, mid, inv_cap_t, k_loss) <= p_avail:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit(fastmath=_FAST, cache=True)
+def _min_torque_for_power(maps, m, w, xw, t_lo, inv_cap_t, k_loss, p_floor):  # type: ignore[no-untyped-def]
+    """Most negative wheel torque in [t_lo, 0] whose DC power stays at or above p_floor."""
+    lo = t_lo
+    hi = 0.0
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        if _dc_power(maps, m, w, xw, mid, inv_cap_t, k_loss) >= p_floor:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def drive_kernel(  # type: ignore[no-untyped-def]
+    speed_target,  # (n_t + 1,) [m/s]
+    dt,  # (n_t,) [s]
+    inv_dt,  # (n_t,) [1/s]
+    cos_grade,  # (n_t,) cosine of the road's angle [-]
+    sin_grade,  # (n_t,) sine of the road's angle [-]
+    segment,  # (n_t,) int64
+    veh,  # (n_b, N_PARAM)
+    battery,  # (n_bat, 2, N_SOC)
+    maps,  # (n_map, N_MAP, n_w, n_tq)
+    limits,  # (n_map, 2, n_w)
+    grid,  # (n_map, 2): wheel speed_max [rad/s], torque_cap [N m]
+    acc,  # out (n_b, N_ACC)
+    seg_acc,  # out (n_b, n_seg, N_SEG)
+    traces,  # out (n_b, N_TRACE, n_t + 1), or (n_b, N_TRACE, 0) for none
+):
+    n_b = veh.shape[0]
+    n_t = dt.shape[0]
+    store = traces.shape[2] > 0
+    soc_nodes = N_SOC - 1.0
+    for b in prange(n_b):
+        m = int(veh[b, P_MAP])
+        bt = int(veh[b, P_BATTERY])
+        n_w = maps.shape[2]
+        w_to_x = (n_w - 1) / grid[m, 0]
+        scale = veh[b, P_POWERTRAIN_SCALE]
+        k_loss = scale * veh[b, P_LOSS_FACTOR]
+        inv_cap_t = 1.0 / (grid[m, 1] * scale)
+        mass = veh[b, P_MASS]
+        mass_eq = veh[b, P_MASS_EQ]
+        radius = veh[b, P_RADIUS]
+        inv_radius = 1.0 / radius
+        roll0 = veh[b, P_ROLL0]
+        roll1 = veh[b, P_ROLL1]
+        aero = veh[b, P_AERO]
+        wind = veh[b, P_WIND]
+        aux = veh[b, P_AUX]
+        inv_cap = 1.0 / veh[b, P_CAPACITY]
+        r_mid = veh[b, P_RESISTANCE]
+        soc = veh[b, P_SOC_START]
+        soc_floor = veh[b, P_SOC_FLOOR]
+        soc_ceiling = veh[b, P_SOC_CEILING]
+        v_min = veh[b, P_VOLTAGE_MIN]
+        v_max = veh[b, P_VOLTAGE_MAX]
+        p_dis_max = veh[b, P_POWER_DISCHARGE]
+        p_chg_max = veh[b, P_POWER_CHARGE]
+        f_regen_max = veh[b, P_REGEN_DECEL] * mass
+        fade_hi = veh[b, P_FADE_HIGH]
+        fade_lo = veh[b, P_FADE_LOW]
+        ocv_tab = battery[bt, B_OCV]
+        rf_tab = battery[bt, B_RFACTOR]
+        t_max_tab = limits[m, L_TORQUE_MAX]
+        t_min_tab = limits[m, L_TORQUE_MIN]
+
+        e_aero = 0.0
+        e_roll = 0.0
+        e_grade = 0.0
+        e_inertia = 0.0
+        e_fric = 0.0
+        e_gear = 0.0
+        e_motor = 0.0
+        e_inv = 0.0
+        e_batt = 0.0
+        e_aux = 0.0
+        e_term = 0.0
+        e_trac = 0.0
+        e_regen = 0.0
+        e_regen_chem = 0.0
+        e_front = 0.0
+        dist = 0.0
+        dist_target = 0.0
+        miss_time = 0.0
+        max_deficit = 0.0
+        soc_low = soc
+        p_term_max = 0.0
+        p_term_min = 0.0
+
+        v0 = speed_target[0]
+        if store:
+            traces[b, T_SPEED, 0] = v0
+            traces[b, T_SOC, 0] = soc
+            for q in range(2, traces.shape[1]):
+                traces[b, q, 0] = 0.0
+
+        for k in range(n_t):
+            h = dt[k]
+            inv_h = inv_dt[k]
+            cos_g = cos_grade[k]
+            f_slope = mass * _G * sin_grade[k]
+            roll_c = roll0 * cos_g
+            roll_v = roll1 * cos_g
+            vt = speed_target[k + 1]
+            dist_target += 0.5 * (speed_target[k] + vt) * h
+
+            ocv, rf = _lin2(ocv_tab, rf_tab, soc * soc_nodes)
+            res = r_mid * rf
+
+            # 1. The force to follow the trace.
+            v1 = vt
+            vbar = 0.5 * (v0 + v1)
+            va = vbar + wind
+            f_road = f_slope
+            if vbar > 0.0:
+                f_road += roll_c + roll_v * vbar + aero * va * abs(va)
+            f_req = f_road + mass_eq * (v1 - v0) * inv_h
+
+            limited = False
+            t_wheel = 0.0
+            f_fric = 0.0
+            lg = 0.0
+            lm = 0.0
+            li = 0.0
+            tf = 0.0
+            w = 0.0
+            if vbar > 0.0:
+                w = vbar * inv_radius
+                xw = w * w_to_x
+                if f_req >= 0.0:
+                    # 2. Driving.
+                    t_wheel = f_req * radius
+                    lg, lm, li, tf = _scaled_map(maps, m, xw, t_wheel, inv_cap_t, scale, k_loss)
+                    p_term = t_wheel * w + lg + lm + li + aux
+                    # Discharge limit: the pack's rating, the minimum cell voltage, and
+                    # nothing but the auxiliaries once the window is spent.
+                    vlo = max(v_min, 0.5 * ocv)
+                    if (
+                        t_wheel > _lin(t_max_tab, xw) * scale
+                        or p_term > p_dis_max
+                        or p_term * res > vlo * (ocv - vlo)
+                        or soc <= soc_floor
+                    ):
+                        limited = True
+                        p_avail = min(p_dis_max, vlo * (ocv - vlo) / res)
+                        if soc <= soc_floor:
+                            p_avail = aux
+                        p_avail -= aux
+                        for _ in range(_SPEED_ITERATIONS):
+                            w = vbar * inv_radius
+                            xw = w * w_to_x
+                            t_ach = 0.0
+                            if p_avail > 0.0 and w > 0.0:
+                                t_ach = _max_torque_for_power(
+                                    maps,
+                                    m,
+                                    w,
+                                    xw,
+                                    _lin(t_max_tab, xw) * scale,
+                                    inv_cap_t,
+                                    k_loss,
+                                    p_avail,
+                                )
+                            va = vbar + wind
+                            f_road = f_slope
+                            if vbar > 0.0:
+                                f_road += roll_c + roll_v * vbar + aero * va * abs(va)
+                            v1 = v0 + h * (t_ach * inv_radius - f_road) / mass_eq
+                            v1 = min(max(v1, 0.0), vt)
+                            vbar = 0.5 * (v0 + v1)
+                        va = vbar + wind
+                        f_road = f_slope
+                        if vbar > 0.0:
+                            f_road += roll_c + roll_v * vbar + aero * va * abs(va)
+                        f_req = f_road + mass_eq * (v1 - v0) * inv_h
+                        if vbar > 0.0 and f_req > 0.0:
+                            w = vbar * inv_radius
+                            xw = w * w_to_x
+                            t_wheel = f_req * radius
+                            lg, lm, li, tf = _scaled_map(
+                                maps, m, xw, t_wheel, inv_cap_t, scale, k_loss
+                            )
+                        else:
+                            # The car stopped (or the brakes hold it): nothing turns.
+                            t_wheel = 0.0
+                            w = 0.0
+                            lg = 0.0
+                            lm = 0.0
+                            li = 0.0
+                            tf = 0.0
+                            if vbar > 0.0:
+                                f_fric = -f_req
+                else:
+                    # 3. Braking: regeneration as far as it may go, friction for the rest.
+                    f_brake = -f_req
+                    f_regen = min(f_brake, f_regen_max, -_lin(t_min_tab, xw) * scale * inv_radius)
+                    if vbar < fade_hi:
+                        f_regen *= max((vbar - fade_lo) / (fade_hi - fade_lo), 0.0)
+                    t_wheel = -f_regen * radius
+                    lg, lm, li, tf = _scaled_map(maps, m, xw, t_wheel, inv_cap_t, scale, k_loss)
+                    p_term = t_wheel * w + lg + lm + li + aux
+                    if p_term < 0.0 and (
+                        -p_term > p_chg_max
+                        or -p_term * res > v_max * (v_max - ocv)
+                        or soc >= soc_ceiling
+                    ):
+                        p_take = min(p_chg_max, v_max * (v_max - ocv) / res)
+                        if p_take < 0.0 or soc >= soc_ceiling:
+                            p_take = 0.0
+                        t_wheel = _min_torque_for_power(
+                            maps, m, w, xw, t_wheel, inv_cap_t, k_loss, -p_take - aux
+                        )
+                        lg, lm, li, tf = _scaled_map(maps, m, xw, t_wheel, inv_cap_t, scale, k_loss)
+                    f_fric = f_brake + t_wheel * inv_radius
+                    if f_fric < 0.0:
+                        f_fric = 0.0  # rounding: regeneration never exceeds the demand
+            else:
+                f_req = 0.0
+
+            # 4. The battery.
+            p_wheel = t_wheel * w
+            p_term = p_wheel + lg + lm + li + aux
+            disc = ocv * ocv - 4.0 * res * p_term
+            if disc < 0.0:
+                disc = 0.0  # beyond the circuit's limit; the power limits keep it from here
+            cur = 2.0 * p_term / (ocv + math.sqrt(disc))
+            p_bl = res * cur * cur
+            p_chem = p_term + p_bl
+            soc_next = soc - p_chem * h * inv_cap
+
+            # Energy terms at the step's mean speed.
+            if vbar > 0.0:
+                d_step = vbar * h
+                e_aero += aero * va * abs(va) * d_step
+                e_roll += (roll_c + roll_v * vbar) * d_step
+                e_grade += f_slope * d_step
+                e_fric += f_fric * d_step
+            else:
+                d_step = 0.0
+            e_inertia += 0.5 * mass_eq * (v1 * v1 - v0 * v0)
+            e_gear += lg * h
+            e_motor += lm * h
+            e_inv += li * h
+            e_batt += p_bl * h
+            e_aux += aux * h
+            e_term += p_term * h
+            if p_wheel > 0.0:
+                e_trac += p_wheel * h
+                e_front += tf * w * h
+            else:
+                e_regen -= p_wheel * h
+                if p_chem < 0.0:
+                    e_regen_chem -= p_chem * h
+            p_term_max = max(p_term_max, p_term)
+            p_term_min = min(p_term_min, p_term)
+            dist += d_step
+            deficit = vt - v1
+            max_deficit = max(max_deficit, deficit)
+            if deficit > TRACE_TOLERANCE:
+                miss_time += h
+            s = segment[k]
+            seg_acc[b, s, S_CHEMICAL] += p_chem * h
+            seg_acc[b, s, S_TERMINAL] += p_term * h
+            seg_acc[b, s, S_DISTANCE] += d_step
+            seg_acc[b, s, S_TIME] += h
+
+            soc = soc_next
+            soc_low = min(soc_low, soc)
+            v0 = v1
+            if store:
+                traces[b, T_SPEED, k + 1] = v1
+                traces[b, T_SOC, k + 1] = soc
+                traces[b, T_POWER_TERMINAL, k + 1] = p_term
+                traces[b, T_POWER_WHEEL, k + 1] = p_wheel
+                traces[b, T_POWER_FRICTION, k + 1] = f_fric * vbar
+                traces[b, T_TORQUE_FRONT, k + 1] = tf
+                traces[b, T_TORQUE_REAR, k + 1] = t_wheel - tf
+                traces[b, T_LIMITED, k + 1] = 1.0 if limited else 0.0
+
+        acc[b, A_AERO] = e_aero
+        acc[b, A_ROLLING] = e_roll
+        acc[b, A_GRADE] = e_grade
+        acc[b, A_INERTIA] = e_inertia
+        acc[b, A_FRICTION] = e_fric
+        acc[b, A_GEAR] = e_gear
+        acc[b, A_MOTOR] = e_motor
+        acc[b, A_INVERTER] = e_inv
+        acc[b, A_BATTERY] = e_batt
+        acc[b, A_AUX] = e_aux
+        acc[b, A_TERMINAL] = e_term
+        acc[b, A_TRACTION] = e_trac
+        acc[b, A_REGEN] = e_regen
+        acc[b, A_REGEN_CHEMICAL] = e_regen_chem
+        acc[b, A_FRONT_ENERGY] = e_front
+        acc[b, A_DISTANCE] = dist
+        acc[b, A_DISTANCE_TARGET] = dist_target
+        acc[b, A_MISS_TIME] = miss_time
+        acc[b, A_MAX_DEFICIT] = max_deficit
+        acc[b, A_SOC_END] = soc
+        acc[b, A_SOC_LOW] = soc_low
+        acc[b, A_POWER_TERMINAL_MAX] = p_term_max
+        acc[b, A_POWER_TERMINAL_MIN] = p_term_min
+
+
+#: The kernel compiled twice from one source: serially for small batches (no
+#: thread start-up cost) and in parallel over the batch for large ones.
+drive_serial = njit(fastmath=_FAST, cache=True)(drive_kernel)
+drive_parallel = njit(fastmath=_FAST, cache=True, parallel=True)(drive_kernel)

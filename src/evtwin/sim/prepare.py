@@ -1,0 +1,418 @@
+"""From a vehicle spec to the packed SI arrays the compiled kernel runs on.
+
+Everything that does not change along a trace is worked out here, once: the road
+load coefficients at the run's air density, the equivalent mass, the battery's
+tables at its temperature, and the powertrain's least-loss split map (cached per
+powertrain, since studies vary the body far more often than the motors).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..control.regen import RegenPolicy, default_regen_policy
+from ..control.torque_split import SplitMap, build_split_map
+from ..physics.battery import (
+    OCV_SHAPE,
+    OCV_SOC,
+    RESISTANCE_SOC,
+    RESISTANCE_SOC_FACTOR,
+    resistance_arrhenius,
+)
+from ..physics.drive_unit import DriveUnit, LossTable
+from ..physics.motor import DEFAULT_LOSS_FRACTIONS, LossFractions, loss_coefficients, motor_loss
+from ..physics.road_load import mass_equivalent
+from ..specs.battery import Battery
+from ..specs.motor import Axle
+from ..specs.road_load import CoastDownKph, CoastDownMph
+from ..specs.vehicle import VehicleSpec
+from ..units import GRAVITY, KPH, RPM, ZERO_CELSIUS, coastdown_si_from_kph, coastdown_si_from_lbf
+from ._layout import (
+    B_OCV,
+    B_RFACTOR,
+    L_TORQUE_MAX,
+    L_TORQUE_MIN,
+    N_PARAM,
+    N_SOC,
+    P_AERO,
+    P_AUX,
+    P_BATTERY,
+    P_CAPACITY,
+    P_FADE_HIGH,
+    P_FADE_LOW,
+    P_LOSS_FACTOR,
+    P_MAP,
+    P_MASS,
+    P_MASS_EQ,
+    P_POWER_CHARGE,
+    P_POWER_DISCHARGE,
+    P_POWERTRAIN_SCALE,
+    P_RADIUS,
+    P_REGEN_DECEL,
+    P_RESISTANCE,
+    P_ROLL0,
+    P_ROLL1,
+    P_SOC_CEILING,
+    P_SOC_FLOOR,
+    P_SOC_START,
+    P_VOLTAGE_MAX,
+    P_VOLTAGE_MIN,
+    P_WIND,
+)
+from .conditions import Ambient
+
+#: Rotor inertia per unit of peak torque when a spec gives none [kg m^2 / (N m)].
+#: Estimate: 0.02-0.05 kg m^2 for the 250-450 N m rotors of current EV drive units.
+ROTOR_INERTIA_PER_TORQUE = 1.0e-4
+#: Terminal voltage limits relative to the open-circuit voltage at empty and full
+#: (estimates: 2.8 V against about 3.0 V per NMC cell at 0 %, 4.25 V against 4.18 V at 100 %).
+VOLTAGE_MIN_FACTOR = 0.93
+VOLTAGE_MAX_FACTOR = 1.02
+#: Density of the reference air of coast-down coefficients [kg/m^3]: 20 C at
+#: 100 kPa (UN GTR 15) and 98.21 kPa (SAE J2263); the conversion uses the one the
+#: coefficients' units imply (km/h: GTR 15, mph: EPA).
+RHO_REF_KPH = 100_000.0 / (287.05287 * 293.15)
+RHO_REF_MPH = 98_210.0 / (287.05287 * 293.15)
+#: Speeds at which a coast-down is fitted, for removing the powertrain's no-load drag.
+_COAST_SPEEDS = np.linspace(15.0, 130.0, 24) * KPH
+
+
+def drive_unit(axle: Axle) -> DriveUnit:
+    """The SI drive-unit model of an axle from its spec."""
+    m = axle.motor
+    peak_power = m.peak_power_kw.value * 1e3
+    peak_torque = m.peak_torque_nm.value
+    max_speed = m.max_speed_rpm.value * RPM
+    if m.loss_model is not None:
+        lm = m.loss_model
+        fr = LossFractions(
+            lm.copper_at_peak_torque,
+            lm.iron_at_max_speed,
+            lm.mechanical_at_max_speed,
+            lm.field_weakening_at_max_speed,
+            lm.inverter_switching_at_peak_torque,
+            lm.inverter_conduction_at_peak_torque,
+            lm.inverter_standby,
+            DEFAULT_LOSS_FRACTIONS[m.type].iron_share_at_zero_torque,
+        )
+    else:
+        fr = DEFAULT_LOSS_FRACTIONS[m.type]
+    table = None
+    if m.efficiency_map is not None:
+        em = m.efficiency_map
+        speed = np.asarray(em.x) * RPM
+        torque = np.asarray(em.y)
+        eta = np.asarray(em.z)
+        p_mech = speed[:, None] * torque[None, :]
+        loss = p_mech * (1.0 / eta - 1.0)
+        # Below the map's first torque row the loss is held, not run to zero.
+        if torque[0] == 0.0 and torque.size > 1:
+            loss[:, 0] = loss[:, 1]
+        table = LossTable(speed, torque, loss)
+    return DriveUnit(
+        ratio=axle.ratio.value,
+        gear_efficiency=axle.gear_efficiency.value,
+        drag_torque=axle.drag_torque_nm.value,
+        disconnect=axle.disconnect,
+        peak_torque=peak_torque,
+        peak_power=peak_power,
+        max_speed=max_speed,
+        losses=loss_coefficients(peak_power, peak_torque, max_speed, fr),
+        table=table,
+    )
+
+
+def _wheel_speed_max(units: Sequence[DriveUnit]) -> float:
+    return min(u.max_speed / u.ratio for u in units)
+
+
+_SPLIT_CACHE: OrderedDict[tuple[str, str], SplitMap] = OrderedDict()
+_SPLIT_CACHE_SIZE = 256
+
+
+def split_map_for(spec: VehicleSpec) -> SplitMap:
+    """The powertrain's least-loss split map, built once per distinct powertrain.
+
+    The key is the axles' spec (not the body, tyres or battery, which the map does
+    not depend on), so a study that varies mass or drag reuses one map.
+    """
+    key = (
+        spec.front_axle.model_dump_json() if spec.front_axle else "",
+        spec.rear_axle.model_dump_json() if spec.rear_axle else "",
+    )
+    hit = _SPLIT_CACHE.get(key)
+    if hit is not None:
+        _SPLIT_CACHE.move_to_end(key)
+        return hit
+    front = drive_unit(spec.front_axle) if spec.front_axle else None
+    rear = drive_unit(spec.rear_axle) if spec.rear_axle else None
+    units = [u for u in (front, rear) if u is not None]
+    smap = build_split_map(front, rear, _wheel_speed_max(units))
+    _SPLIT_CACHE[key] = smap
+    if len(_SPLIT_CACHE) > _SPLIT_CACHE_SIZE:
+        _SPLIT_CACHE.popitem(last=False)
+    return smap
+
+
+def rotor_inertia_at_wheels(spec: VehicleSpec) -> float:
+    """Sum over axles of rotor inertia times ratio squared [kg m^2]."""
+    total = 0.0
+    for _, axle in spec.axles:
+        m = axle.motor
+        j = (
+            m.rotor_inertia_kgm2.value
+            if m.rotor_inertia_kgm2 is not None
+            else ROTOR_INERTIA_PER_TORQUE * m.peak_torque_nm.value
+        )
+        total += j * axle.ratio.value**2
+    return total
+
+
+def battery_tables(battery: Battery, temperature: float) -> tuple[NDArray[np.float64], float]:
+    """OCV [V] and resistance factor [-] on the uniform SOC grid, and R at mid SOC [ohm].
+
+    Parameters
+    ----------
+    battery : Battery
+    temperature : float
+        Cell temperature [K].
+    """
+    soc = np.linspace(0.0, 1.0, N_SOC)
+    out = np.empty((2, N_SOC))
+    if battery.ocv is not None:
+        out[B_OCV] = np.interp(soc, battery.ocv.soc, battery.ocv.voltage_v)
+    else:
+        shape = OCV_SHAPE[battery.chemistry]
+        out[B_OCV] = battery.nominal_voltage_v.value * np.interp(soc, OCV_SOC, shape)
+    if battery.resistance_table is not None:
+        rt = battery.resistance_table
+        tc = temperature - ZERO_CELSIUS
+        z = np.asarray(rt.z)
+        # Interpolate along temperature for each SOC column, then along SOC.
+        col = np.array([np.interp(tc, rt.x, z[:, j]) for j in range(len(rt.y))])
+        r_soc = np.interp(soc, rt.y, col) * 1e-3
+        r_mid = float(np.interp(0.5, rt.y, col)) * 1e-3
+        out[B_RFACTOR] = r_soc / r_mid
+    else:
+        r_mid = float(resistance_arrhenius(battery.resistance_mohm.value * 1e-3, temperature))
+        out[B_RFACTOR] = np.interp(soc, RESISTANCE_SOC, RESISTANCE_SOC_FACTOR)
+    return out, r_mid
+
+
+def _no_load_drag_fit(units: Sequence[DriveUnit], radius: float) -> NDArray[np.float64]:
+    """A + B v + C v^2 [SI] fitted to the powertrain's no-load drag at the wheels.
+
+    A coast-down measures the whole car rolling freely, so it already holds the
+    drag of the gears and of the motors spinning at no torque. The kernel adds those
+    through the loss maps, so this part is taken out of the coast-down to count it once.
+    """
+    v = _COAST_SPEEDS
+    w = v / radius
+    f = np.zeros_like(v)
+    for u in units:
+        f += u.drag_torque / radius
+        if not u.disconnect:
+            f += motor_loss(0.0, w * u.ratio, u.losses) / v
+    coeffs = np.polynomial.polynomial.polyfit(v, f, 2)
+    return np.asarray(coeffs)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Per-vehicle choices of a run that are not part of the vehicle's spec.
+
+    Parameters
+    ----------
+    mass_kg
+        Total mass on the road; by default kerb mass plus ``payload_kg``.
+    payload_kg
+        Occupants and load added to the kerb mass [kg].
+    soc_start
+        State of charge at the start (fraction of gross); default the top of the window.
+    regen
+        Regeneration policy; default by driven axles.
+    use_coastdown
+        Use the spec's measured road load when it has one.
+    aux_w
+        Auxiliary load [W]; default the spec's base load.
+    """
+
+    mass_kg: float | None = None
+    payload_kg: float = 0.0
+    soc_start: float | None = None
+    regen: RegenPolicy | None = None
+    use_coastdown: bool = True
+    aux_w: float | None = None
+
+
+#: Run options as a vehicle's spec implies them (kerb mass, full battery, defaults).
+DEFAULT_OPTIONS = RunOptions()
+
+
+def vehicle_row(
+    spec: VehicleSpec, ambient: Ambient, options: RunOptions = DEFAULT_OPTIONS
+) -> tuple[NDArray[np.float64], NDArray[np.float64], SplitMap]:
+    """The kernel's parameter row, battery tables and split map for one vehicle."""
+    row = np.zeros(N_PARAM)
+    units = [drive_unit(a) for _, a in spec.axles]
+    smap = split_map_for(spec)
+
+    radius = spec.tyres.radius_m
+    mass = (
+        options.mass_kg
+        if options.mass_kg is not None
+        else (spec.mass.kerb_kg.value + options.payload_kg)
+    )
+    if not mass > 0:
+        raise ValueError(f"mass must be positive, got {mass}")
+    row[P_MASS] = mass
+    row[P_MASS_EQ] = float(
+        mass_equivalent(
+            mass, spec.tyres.wheel_inertia_kgm2.value, radius, rotor_inertia_at_wheels(spec)
+        )
+    )
+    row[P_RADIUS] = radius
+    rho = ambient.air_density
+    cd = spec.coastdown
+    if options.use_coastdown and cd is not None:
+        if isinstance(cd, CoastDownMph):
+            a, b, c = coastdown_si_from_lbf(
+                cd.target_a_lbf, cd.target_b_lbf_per_mph, cd.target_c_lbf_per_mph2
+            )
+            rho_ref = RHO_REF_MPH
+        else:
+            assert isinstance(cd, CoastDownKph)
+            a, b, c = coastdown_si_from_kph(cd.f0_n, cd.f1_n_per_kph, cd.f2_n_per_kph2)
+            rho_ref = RHO_REF_KPH
+        if cd.test_mass_kg is not None:
+            a *= mass / cd.test_mass_kg.value
+        drag = _no_load_drag_fit(units, radius)
+        row[P_ROLL0] = a - drag[0]
+        row[P_ROLL1] = b - drag[1]
+        row[P_AERO] = (c - drag[2]) * rho / rho_ref
+    else:
+        crr = spec.tyres.rolling_resistance_coefficient.value
+        rise = spec.tyres.rolling_resistance_rise_per_100kph
+        row[P_ROLL0] = mass * GRAVITY * crr
+        row[P_ROLL1] = mass * GRAVITY * crr * (rise.value if rise else 0.0) / (100.0 * KPH)
+        row[P_AERO] = 0.5 * rho * spec.body.drag_area_m2
+    row[P_WIND] = ambient.wind_mps
+    row[P_POWERTRAIN_SCALE] = 1.0
+    row[P_LOSS_FACTOR] = 1.0
+    row[P_AUX] = options.aux_w if options.aux_w is not None else spec.auxiliary.base_load_w.value
+
+    bat = spec.battery
+    tables, r_mid = battery_tables(bat, ambient.battery_temperature)
+    floor, ceiling = bat.soc_window
+    row[P_CAPACITY] = bat.gross_energy_kwh.value * 3.6e6
+    soc0 = options.soc_start if options.soc_start is not None else ceiling
+    if not 0.0 <= soc0 <= 1.0:
+        raise ValueError(f"soc_start must be within 0 and 1, got {soc0}")
+    row[P_SOC_START] = soc0
+    row[P_SOC_FLOOR] = floor
+    row[P_SOC_CEILING] = ceiling
+    row[P_RESISTANCE] = r_mid
+    row[P_POWER_DISCHARGE] = bat.max_discharge_power_kw.value * 1e3
+    row[P_POWER_CHARGE] = bat.max_charge_power_kw.value * 1e3
+    row[P_VOLTAGE_MIN] = VOLTAGE_MIN_FACTOR * tables[B_OCV, 0]
+    row[P_VOLTAGE_MAX] = VOLTAGE_MAX_FACTOR * tables[B_OCV, -1]
+    regen = options.regen or default_regen_policy(spec.drive)
+    row[P_REGEN_DECEL] = regen.max_decel
+    row[P_FADE_HIGH] = regen.fade_speed_high
+    row[P_FADE_LOW] = regen.fade_speed_low
+    return row, tables, smap
+
+
+@dataclass(frozen=True, eq=False)
+class VehicleBatch:
+    """Vehicles packed for the kernel: one parameter row each, shared tables and maps.
+
+    Build it with :func:`prepare_batch`; :meth:`with_params` varies columns of the
+    rows without rebuilding maps, which is how studies sweep mass, drag or battery.
+    """
+
+    names: tuple[str, ...]
+    params: NDArray[np.float64]  # (n, N_PARAM)
+    battery: NDArray[np.float64]  # (n_bat, 2, N_SOC)
+    maps: NDArray[np.float64]  # (n_map, N_MAP, n_w, n_t): losses and front torque
+    limits: NDArray[np.float64]  # (n_map, 2, n_w)
+    grid: NDArray[np.float64]  # (n_map, 2)
+    split_maps: tuple[SplitMap, ...] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        for a in (self.params, self.battery, self.maps, self.limits, self.grid):
+            a.setflags(write=False)
+
+    def __len__(self) -> int:
+        return int(self.params.shape[0])
+
+    def with_params(self, **columns: NDArray[np.float64] | float) -> VehicleBatch:
+        """A copy with some parameter columns replaced (names from ``_layout``, e.g. ``P_MASS``)."""
+        from . import _layout
+
+        params = np.array(self.params)
+        for name, value in columns.items():
+            params[:, getattr(_layout, name)] = value
+        return VehicleBatch(
+            self.names, params, self.battery, self.maps, self.limits, self.grid, self.split_maps
+        )
+
+
+def prepare_batch(
+    specs: Sequence[VehicleSpec],
+    ambient: Ambient,
+    options: RunOptions | Sequence[RunOptions] = DEFAULT_OPTIONS,
+) -> VehicleBatch:
+    """Pack vehicles for the kernel, sharing identical split maps and battery tables."""
+    opts = [options] * len(specs) if isinstance(options, RunOptions) else list(options)
+    if len(opts) != len(specs):
+        raise ValueError(f"got {len(opts)} run options for {len(specs)} vehicles")
+    if not specs:
+        raise ValueError("no vehicles to prepare")
+    rows = []
+    maps: list[SplitMap] = []
+    bats: list[NDArray[np.float64]] = []
+    for spec, opt in zip(specs, opts, strict=True):
+        row, tables, smap = vehicle_row(spec, ambient, opt)
+        for i, known in enumerate(maps):
+            if known is smap:
+                row[P_MAP] = i
+                break
+        else:
+            row[P_MAP] = len(maps)
+            maps.append(smap)
+        for i, known_b in enumerate(bats):
+            if np.array_equal(known_b, tables):
+                row[P_BATTERY] = i
+                break
+        else:
+            row[P_BATTERY] = len(bats)
+            bats.append(tables)
+        rows.append(row)
+    return VehicleBatch(
+        names=tuple(s.id for s in specs),
+        params=np.array(rows),
+        battery=np.array(bats),
+        maps=np.array([np.concatenate([m.losses, m.torque_front[None]]) for m in maps]),
+        limits=np.array([np.stack([m.torque_max, m.torque_min]) for m in maps]),
+        grid=np.array([[m.speed_max, m.torque_cap] for m in maps]),
+        split_maps=tuple(maps),
+    )
+
+
+__all__ = [
+    "L_TORQUE_MAX",
+    "L_TORQUE_MIN",
+    "RunOptions",
+    "VehicleBatch",
+    "battery_tables",
+    "drive_unit",
+    "prepare_batch",
+    "split_map_for",
+    "vehicle_row",
+]

@@ -1,0 +1,31 @@
+"""Masses."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from .base import SpecModel
+from .figure import PositiveFigure
+
+
+class Mass(SpecModel):
+    """Vehicle masses.
+
+    ``kerb_kg`` is the unladen mass ready to drive *without* a driver (the US
+    curb weight and the German DIN convention). European spec sheets often quote
+    the EU "mass in running order", which includes a 75 kg driver: subtract it and
+    say so in the figure's basis.
+    """
+
+    kerb_kg: PositiveFigure
+    gross_kg: PositiveFigure | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Mass:
+        if self.gross_kg is not None and self.gross_kg.value <= self.kerb_kg.value:
+            raise ValueError(
+                f"gross_kg ({self.gross_kg.value:g}) must exceed kerb_kg ({self.kerb_kg.value:g})"
+            )
+        if self.kerb_kg.value > 10000:
+            raise ValueError(f"kerb_kg {self.kerb_kg.value:g} is not a passenger vehicle's")
+        return self

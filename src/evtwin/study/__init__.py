@@ -1,0 +1,1 @@
+"""Studies: many simulations over uncertain or varied specifications."""
