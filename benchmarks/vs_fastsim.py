@@ -9,7 +9,7 @@ conversion ``tesla-model-3-rwd-2022-fastsim.yaml`` (next to this script). The sc
 2. drives both tools over UDDS and HWFET under the same conditions and compares the
    energy out of the battery terminals per mile driven, term by term, with evtwin
    variants that isolate the differences in model structure;
-3. times a single warm run of each tool (median of many, interleaved);
+3. times a single warm run of each tool (median of many, in alternating blocks);
 4. times 1,000 perturbed variants of the car: a FASTSim loop against one batched
    evtwin call (medians, back to back), and compares their consumption too.
 
@@ -409,6 +409,49 @@ def interleaved_medians(
     return [statistics.median(t) for t in times]
 
 
+def numba_threads_started() -> bool:
+    """True once numba has launched a parallel region in this process."""
+    import numba
+
+    try:
+        numba.threading_layer()
+    except ValueError:
+        return False
+    return True
+
+
+def fresh_parallel_kernel_time(batch: VehicleBatch, cycle: str, repeats: int) -> float:
+    """Median time [s] of evtwin's kernel over ``batch``, compiled here with parallel=True
+    and no on-disk cache (a diagnostic: evtwin's cached drive_parallel may be serial code).
+
+    Calls the kernel as evtwin.sim.drive.run_kernel does, without the result assembly.
+    """
+    import numba
+
+    from evtwin.sim import _kernel
+    from evtwin.sim._layout import A_TERMINAL, N_ACC, N_SEG, N_TRACE
+
+    kern = numba.njit(fastmath=_kernel._FAST, parallel=True)(_kernel.drive_kernel)
+    cyc = load_cycle(cycle)
+    seg = np.zeros(cyc.n_steps, dtype=np.int64)
+    n = len(batch)
+
+    def run() -> np.ndarray:
+        acc = np.zeros((n, N_ACC))
+        kern(
+            cyc.speed, cyc.dt, cyc.inv_dt, cyc.cos_grade, cyc.sin_grade, seg,
+            batch.params, batch.battery, batch.maps, batch.limits, batch.grid,
+            acc, np.zeros((n, 1, N_SEG)), np.zeros((n, N_TRACE, 0)),
+        )  # fmt: skip
+        return acc
+
+    acc = run()  # compiles (tens of seconds)
+    ref = simulate(batch, cycle, traces=False).battery_terminal
+    if not np.allclose(acc[:, A_TERMINAL], ref, rtol=1e-9):
+        raise RuntimeError("the freshly compiled kernel disagrees with simulate()")
+    return interleaved_medians([run], repeats)[0]
+
+
 # ---------------------------------------------------------------------------- report
 
 
@@ -432,7 +475,7 @@ BUDGET_ROWS = (
     ("friction", "friction brakes"),
     ("gear", "gear loss"),
     ("motor", "motor + inverter loss"),
-    ("auxiliary", "auxiliary 250 W"),
+    ("auxiliary", "auxiliary"),
     ("terminal", "= battery terminals"),
     ("battery_loss", "battery loss"),
     ("chemical", "= battery chemical"),
@@ -571,8 +614,9 @@ def explain(
             f"    trace: FASTSim {'met it throughout' if met else 'MISSED it'}; evtwin {miss:.0f} s"
             f" more than 2 mph behind; distances differ by {ev.distance - fs.distance:+.3f} m"
         )
+    rotor_eq = row[P_MASS_EQ] - row[P_MASS] - wheel_eq
     print(
-        """
+        f"""
   Why they differ:
   - Regeneration efficiency (the "while braking" rows). FASTSim looks its efficiency
     curve up at max(P / P_max, 0), so all its regeneration runs at the zero-power value
@@ -580,8 +624,8 @@ def explain(
     (0.81 below 2 % of 239 kW, 0.84-0.94 above), so it recovers more.
   - evtwin fades regeneration out between 2 and 0.3 m/s (friction brakes take over);
     FASTSim regenerates to standstill.
-  - evtwin counts the rotor's inertia (about 30 kg equivalent at the wheels); FASTSim
-    only the wheels'. More energy goes round through the drive's losses.
+  - evtwin counts the rotor's inertia ({rotor_eq:.0f} kg equivalent at the wheels); FASTSim
+    only the wheels' ({wheel_eq:.0f} kg). More energy goes round through the drive's losses.
   - Road load: FASTSim takes g = 9.8 m/s2, evtwin 9.80665 (rolling +0.07 %); drag is the
     same once both use FASTSim's 1.1728 kg/m3.
   - Driving loss: the step curve read through evtwin's bilinear (speed, torque) maps.
@@ -616,6 +660,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="uniform perturbation of mass, Cd, Crr and battery energy (default 0.10)",
     )
     p.add_argument("--seed", type=int, default=20240607, help="seed of the perturbations")
+    p.add_argument(
+        "--fresh-parallel",
+        action="store_true",
+        help="if evtwin's batch kernel runs serially, also time a freshly compiled parallel "
+        "copy of it (adds a compile of about 15 s)",
+    )
     return p.parse_args(argv)
 
 
@@ -628,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"evtwin vs FASTSim {fsim.__version__}: {RESOURCE}")
     print(
         f"python {sys.version.split()[0]}, numba {numba.__version__}, "
-        f"{os.cpu_count()} CPUs, numba threads {numba.get_num_threads()}, "
+        f"{os.cpu_count()} CPUs, numba threads {numba.config.NUMBA_NUM_THREADS}, "
         f"load average {load:.2f} at the start"
     )
 
@@ -645,8 +695,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"  {SPEC_PATH.name} matches FASTSim's vehicle: mass, Cd, A, Crr, wheel inertia and")
     print("  radius, motor power and efficiency map, gear efficiency, battery energy, SOC window,")
-    print("  power limit, auxiliary load. Mass 1752 kg is all FASTSim moves (no cargo added);")
-    print("  evtwin runs it with payload 0.")
+    print(
+        f"  power limit, auxiliary load. Mass {spec.mass.kerb_kg.value:g} kg is all FASTSim moves"
+        " (no cargo added);\n  evtwin runs it with payload 0."
+    )
 
     fs_cycles = {c: fsim.Cycle.from_resource(f"{c}.csv") for c in CYCLES}
     amb = matching_ambient(fsim, veh_dict, fs_cycles["udds"].to_dict())
@@ -666,8 +718,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  air {amb.temperature_c:.1f} C, pack {amb.battery_temperature_c:.1f} C, start at SOC "
         f"{spec.battery.soc_window[1]:.2f}, both tools."
     )
-    print("  FASTSim's thermal models as shipped: cabin at its 22 C set point and pack in its")
-    print("  deadband, so the HVAC draws nothing and the auxiliary load is the 250 W base in both.")
+    print("  FASTSim's thermal models run as shipped: cabin at its 22 C set point, pack inside its")
+    print("  deadband, so its HVAC draws nothing (the auxiliary rows below show it) and the")
+    print("  auxiliary load is the 250 W base load in both tools.")
     print(
         f"  FASTSim battery: constant efficiency {res_eff:.5f}; evtwin: resistance "
         f"{spec.battery.resistance_mohm.value:g} mohm at 25 C (see the file's basis)."
@@ -730,9 +783,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("  error: evtwin_variants() rows differ from prepare_batch() on the same cars")
         return 1
     print(
-        f"  build: FASTSim {n} Vehicle.from_dict {fmt_time(t_build_fs)}; evtwin "
-        f"with_params {fmt_time(t_build_ev)} (checked against prepare_batch on {len(check_ids)} "
-        f"model_copy specs; that route costs {fmt_time(t_check)} per car)"
+        f"  build (not in the run times): FASTSim {n} x Vehicle.from_dict {fmt_time(t_build_fs)};"
+        f" evtwin with_params {fmt_time(t_build_ev)}\n"
+        f"  (evtwin's rows checked against prepare_batch on {len(check_ids)} full specs; that"
+        f" route costs {fmt_time(t_check)} per car)"
     )
     udds_fs = fs_cycles["udds"]
     sims: list[Any] = []
@@ -745,7 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             except Exception as exc:
                 sims.append(exc)
 
-    simulate(ev_batch, "udds", traces=False)  # compile the parallel kernel
+    simulate(ev_batch, "udds", traces=False)  # load / compile the parallel kernel
     t_loop, t_batch = interleaved_medians(
         [fastsim_loop, lambda: simulate(ev_batch, "udds", traces=False)],
         rounds=args.batch_repeats,
@@ -768,6 +822,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         + (f"; FASTSim failed on {failed}" if failed else "")
     )
     print("  (FASTSim results read with to_dict() after the timing, not inside it)")
+    batch_threads = numba.config.NUMBA_NUM_THREADS if numba_threads_started() else 1
+    if numba.config.NUMBA_NUM_THREADS > 1 and batch_threads == 1:
+        print(
+            "  warning: evtwin's batch ran on ONE core: its parallel kernel started no threads\n"
+            "  (numba's threading layer is uninitialised). evtwin compiles drive_serial and\n"
+            "  drive_parallel from the same function with cache=True; numba's on-disk cache does\n"
+            "  not key on parallel=True, so both load whichever was compiled first."
+        )
+        if args.fresh_parallel:
+            t_fresh = fresh_parallel_kernel_time(ev_batch, "udds", 3 * args.batch_repeats)
+            print(
+                f"  the same kernel compiled here with parallel=True and no cache: "
+                f"{fmt_time(t_fresh)} per batch (kernel only): {t_loop / t_fresh:.1f}x the loop"
+            )
+        else:
+            print("  (--fresh-parallel times a correctly parallel copy of the kernel)")
 
     # -- summary
     if load > 0.5 * (os.cpu_count() or 1):
@@ -788,7 +858,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"  {'evtwin':8s} {lab:12s} {np.nanmedian(ev_wh):8.1f} {fmt_time(t_batch / n):>10s} "
-        f"{n / t_batch:10.0f}   (one batched call, {numba.get_num_threads()} threads)"
+        f"{n / t_batch:10.0f}   (one batched call, on {batch_threads} of "
+        f"{numba.config.NUMBA_NUM_THREADS} threads)"
     )
     single_speedup = single["udds"][0] / single["udds"][1]
     batch_speedup = t_loop / t_batch

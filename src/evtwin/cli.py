@@ -37,7 +37,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, width=110)
+# Tables need room: a terminal's own width, or 140 columns when piped.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -214,23 +215,30 @@ def show(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> None:
 # ---------------------------------------------------------------- range
 
 
+#: Rows of the energy breakdown as the command line shows them.
+BREAKDOWN_ROWS = (
+    "aero",
+    "rolling",
+    "grade",
+    "inertia",
+    "drivetrain",
+    "motor_and_inverter",
+    "battery",
+    "auxiliary",
+    "friction_brakes",
+)
+
+
 def _breakdown_rows(energy: dict[str, float], distance_m: float) -> list[tuple[str, float, float]]:
     total = energy["battery_chemical"]
-    rows = []
-    for k in (
-        "aero",
-        "rolling",
-        "grade",
-        "inertia",
-        "drivetrain",
-        "motor",
-        "inverter",
-        "battery",
-        "auxiliary",
-        "friction_brakes",
-    ):
-        rows.append((k, energy[k] / 3600.0 / (distance_m / 1000.0), 100.0 * energy[k] / total))
-    return rows
+    merged = dict(energy)
+    # The EPA-calibrated loss model fixes a drive unit's total loss, not how it divides
+    # between motor and inverter: the two are shown together.
+    merged["motor_and_inverter"] = energy["motor"] + energy["inverter"]
+    return [
+        (k, merged[k] / 3600.0 / (distance_m / 1000.0), 100.0 * merged[k] / total)
+        for k in BREAKDOWN_ROWS
+    ]
 
 
 def _resolve_cycle(name: str) -> Any:
@@ -277,6 +285,7 @@ def range_(
     if cycle is None:
         w = wltp(spec)
         e = epa_label(spec)
+        e_own = epa_label(spec, adjustment="as_labelled")
         energy = w.drive.energy.item(0)
         dist = float(w.drive.distance[0])
         data: dict[str, Any] = {
@@ -296,6 +305,12 @@ def range_(
                 "kwh_per_100mi": float(e.kwh_per_100mi[0]),
                 "mpge": float(e.mpge[0]),
                 "test_weight_lb": float(e.test_mass[0] / 0.45359237),
+                "label_factor": float(e.adjustment[0]),
+            },
+            "epa_as_labelled": {
+                "label_factor": float(e_own.adjustment[0]),
+                "range_mi": float(e_own.range_mi[0]),
+                "kwh_per_100mi": float(e_own.kwh_per_100mi[0]),
             },
             "breakdown_cycle": "wltc_class3b",
         }
@@ -337,13 +352,20 @@ def range_(
         )
         t.add_row("WLTP city", f"{wd['city_range_km']:.0f} km", "")
         t.add_row(
-            "EPA combined (label)",
+            "EPA combined (two-cycle label)",
             f"{ed['range_mi']:.0f} mi",
             f"{ed['kwh_per_100mi']:.1f} kWh/100 mi, {ed['mpge']:.0f} MPGe",
         )
         t.add_row(
             "EPA city / highway", f"{ed['city_range_mi']:.0f} / {ed['highway_range_mi']:.0f} mi", ""
         )
+        own = data["epa_as_labelled"]
+        if own["label_factor"] != ed["label_factor"]:
+            t.add_row(
+                f"EPA as labelled (factor {own['label_factor']:.3f})",
+                f"{own['range_mi']:.0f} mi",
+                f"{own['kwh_per_100mi']:.1f} kWh/100 mi",
+            )
     else:
         t.add_row(
             data["cycle"],

@@ -151,3 +151,15 @@ def test_results_are_frozen(rwd_car: VehicleSpec) -> None:
         r.energy.aero[0] = 1.0
     with pytest.raises(AttributeError):
         r.cycle = "other"  # type: ignore[misc]
+
+
+def test_parallel_and_serial_kernels_are_distinct_compilations(rwd_car: VehicleSpec) -> None:
+    # numba's disk cache keys on the function's qualified name: the two wrappers must
+    # not share one, or the parallel kernel silently loads the serial code.
+    from evtwin.sim import _kernel
+
+    assert _kernel.drive_parallel.py_func.__qualname__ != _kernel.drive_serial.py_func.__qualname__
+    assert _kernel.drive_parallel.targetoptions.get("parallel")
+    one = simulate([rwd_car] * 3, "udds", parallel=False, traces=False)
+    par = simulate([rwd_car] * 3, "udds", parallel=True, traces=False)
+    np.testing.assert_array_equal(one.energy.values, par.energy.values)

@@ -41,7 +41,7 @@ LABEL_ADJUSTMENT_TOLERANCE = 0.02
 KNOWN_ODDITIES: dict[str, str] = {
     "2022 Mercedes-Benz EQS 450+ highway": (
         "result 38.1 against the label's unadjusted 138.1 MPGe: a dropped leading digit; "
-        "read as 38.1 kWh/100 mi by rule 1, it is 2.8 times the true energy"
+        "read as 38.1 kWh/100 mi by rule 1 it is 381 Wh/mi, 1.56 times the 244 the label implies"
     ),
     "2019 Tesla Model S/X 75D and P100D": (
         "reported in kWh/100 mi and 13-16 % below the label's unadjusted MPGe on both "

@@ -21,6 +21,8 @@ A step, as the algorithm reads:
 from __future__ import annotations
 
 import math
+from types import FunctionType
+from typing import Any
 
 from numba import njit, prange
 
@@ -118,28 +120,33 @@ def _lin(table, x):  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", fastmath=_FAST, cache=True)
-def _lin2(table_a, table_b, x):  # type: ignore[no-untyped-def]
-    """Two tables on the same uniform grid interpolated at once (shared index)."""
-    n = table_a.shape[0]
-    if x <= 0.0:
-        return table_a[0], table_b[0]
+def _interval(ocv_tab, rf_tab, soc, nodes, r_mid):  # type: ignore[no-untyped-def]
+    """The SOC interval of the battery tables holding ``soc``, as straight lines.
+
+    Returns ``(lo, hi, ocv0, ocv1, res0, res1)`` with ``ocv = ocv0 + ocv1 soc`` and
+    ``res = res0 + res1 soc`` for ``lo <= soc < hi``. Outside [0, 1] the end values
+    hold (flat lines over an unbounded interval).
+    """
+    n = ocv_tab.shape[0]
+    x = soc * nodes
+    if x < 0.0:
+        return -1e300, 0.0, ocv_tab[0], 0.0, r_mid * rf_tab[0], 0.0
     if x >= n - 1:
-        return table_a[n - 1], table_b[n - 1]
+        return 1.0, 1e300, ocv_tab[n - 1], 0.0, r_mid * rf_tab[n - 1], 0.0
     i = int(x)
-    a = x - i
-    return (
-        table_a[i] + a * (table_a[i + 1] - table_a[i]),
-        table_b[i] + a * (table_b[i + 1] - table_b[i]),
-    )
+    lo = i / nodes
+    hi = (i + 1) / nodes
+    ocv1 = (ocv_tab[i + 1] - ocv_tab[i]) * nodes
+    res1 = r_mid * (rf_tab[i + 1] - rf_tab[i]) * nodes
+    return lo, hi, ocv_tab[i] - ocv1 * lo, ocv1, r_mid * rf_tab[i] - res1 * lo, res1
 
 
 @njit(inline="always", fastmath=_FAST, cache=True)
-def _map(maps, m, xw, t, inv_cap):  # type: ignore[no-untyped-def]
-    """Bilinear look-up of the split map: (gear, motor, inverter loss [W], front torque [N m]).
+def _cell(maps, xw, t, inv_cap):  # type: ignore[no-untyped-def]
+    """The map cell holding (wheel speed, torque) and the bilinear weights in it.
 
-    ``xw`` is the wheel speed in node units; the torque axis is ``T_cap u |u|``, and
-    ``inv_cap`` is ``1 / T_cap``. For a scaled powertrain pass ``inv_cap / scale``
-    and multiply what comes back by ``scale``.
+    ``xw`` is the wheel speed in node units; the torque axis is ``T_cap u |u|`` and
+    ``inv_cap`` is ``1 / T_cap``.
     """
     n_w = maps.shape[2]
     n_t = maps.shape[3]
@@ -160,49 +167,40 @@ def _map(maps, m, xw, t, inv_cap):  # type: ignore[no-untyped-def]
     if it > n_t - 2:
         it = n_t - 2
     at = y - it
-    c00 = (1.0 - aw) * (1.0 - at)
-    c01 = (1.0 - aw) * at
-    c10 = aw * (1.0 - at)
-    c11 = aw * at
-    lg = (
-        c00 * maps[m, M_GEAR, iw, it]
-        + c01 * maps[m, M_GEAR, iw, it + 1]
-        + c10 * maps[m, M_GEAR, iw + 1, it]
-        + c11 * maps[m, M_GEAR, iw + 1, it + 1]
-    )
-    lm = (
-        c00 * maps[m, M_MOTOR, iw, it]
-        + c01 * maps[m, M_MOTOR, iw, it + 1]
-        + c10 * maps[m, M_MOTOR, iw + 1, it]
-        + c11 * maps[m, M_MOTOR, iw + 1, it + 1]
-    )
-    li = (
-        c00 * maps[m, M_INVERTER, iw, it]
-        + c01 * maps[m, M_INVERTER, iw, it + 1]
-        + c10 * maps[m, M_INVERTER, iw + 1, it]
-        + c11 * maps[m, M_INVERTER, iw + 1, it + 1]
-    )
-    tf = (
-        c00 * maps[m, M_FRONT, iw, it]
-        + c01 * maps[m, M_FRONT, iw, it + 1]
-        + c10 * maps[m, M_FRONT, iw + 1, it]
-        + c11 * maps[m, M_FRONT, iw + 1, it + 1]
-    )
-    return lg, lm, li, tf
+    return iw, it, (1.0 - aw) * (1.0 - at), (1.0 - aw) * at, aw * (1.0 - at), aw * at
 
 
 @njit(inline="always", fastmath=_FAST, cache=True)
-def _scaled_map(maps, m, xw, t, inv_cap_t, scale, k_loss):  # type: ignore[no-untyped-def]
-    """The map of a powertrain ``scale`` times the size of the one tabulated, its
-    losses multiplied by ``k_loss`` (``scale`` times the loss factor)."""
-    lg, lm, li, tf = _map(maps, m, xw, t, inv_cap_t)
-    return lg * k_loss, lm * k_loss, li * k_loss, tf * scale
+def _channel(maps, m, c, iw, it, c00, c01, c10, c11):  # type: ignore[no-untyped-def]
+    return (
+        c00 * maps[m, c, iw, it]
+        + c01 * maps[m, c, iw, it + 1]
+        + c10 * maps[m, c, iw + 1, it]
+        + c11 * maps[m, c, iw + 1, it + 1]
+    )
+
+
+@njit(inline="always", fastmath=_FAST, cache=True)
+def _losses(maps, m, xw, t, inv_cap_t, k_loss):  # type: ignore[no-untyped-def]
+    """Gear, motor and inverter loss [W] of the least-loss split at (wheel speed, torque),
+    and the split's front-axle torque at the map's scale [N m].
+
+    For a powertrain ``scale`` times the size of the map's, pass ``inv_cap_t`` =
+    ``1 / (T_cap scale)`` and ``k_loss`` = ``scale`` times the loss factor.
+    """
+    iw, it, c00, c01, c10, c11 = _cell(maps, xw, t, inv_cap_t)
+    lg = _channel(maps, m, M_GEAR, iw, it, c00, c01, c10, c11)
+    lm = _channel(maps, m, M_MOTOR, iw, it, c00, c01, c10, c11)
+    li = _channel(maps, m, M_INVERTER, iw, it, c00, c01, c10, c11)
+    # The front axle's share comes with the same weights; it is cheap beside the rest.
+    tf = _channel(maps, m, M_FRONT, iw, it, c00, c01, c10, c11)
+    return lg * k_loss, lm * k_loss, li * k_loss, tf
 
 
 @njit(inline="always", fastmath=_FAST, cache=True)
 def _dc_power(maps, m, w, xw, t, inv_cap_t, k_loss):  # type: ignore[no-untyped-def]
-    lg, lm, li, _ = _map(maps, m, xw, t, inv_cap_t)
-    return t * w + (lg + lm + li) * k_loss
+    lg, lm, li, _ = _losses(maps, m, xw, t, inv_cap_t, k_loss)
+    return t * w + lg + lm + li
 
 
 @njit(fastmath=_FAST, cache=True)
@@ -255,6 +253,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
 ):
     n_b = veh.shape[0]
     n_t = dt.shape[0]
+    n_seg = seg_acc.shape[1]
     store = traces.shape[2] > 0
     soc_nodes = N_SOC - 1.0
     for b in prange(n_b):
@@ -288,6 +287,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
         fade_lo = veh[b, P_FADE_LOW]
         ocv_tab = battery[bt, B_OCV]
         rf_tab = battery[bt, B_RFACTOR]
+        soc_lo, soc_hi, ocv0, ocv1, res0, res1 = _interval(ocv_tab, rf_tab, soc, soc_nodes, r_mid)
         t_max_tab = limits[m, L_TORQUE_MAX]
         t_min_tab = limits[m, L_TORQUE_MIN]
 
@@ -306,6 +306,8 @@ def drive_kernel(  # type: ignore[no-untyped-def]
         e_regen = 0.0
         e_regen_chem = 0.0
         e_front = 0.0
+        e_chem = 0.0
+        elapsed = 0.0
         dist = 0.0
         dist_target = 0.0
         miss_time = 0.0
@@ -331,8 +333,14 @@ def drive_kernel(  # type: ignore[no-untyped-def]
             vt = speed_target[k + 1]
             dist_target += 0.5 * (speed_target[k] + vt) * h
 
-            ocv, rf = _lin2(ocv_tab, rf_tab, soc * soc_nodes)
-            res = r_mid * rf
+            # OCV and resistance are linear in SOC within a table interval: the
+            # interval is found again only when the SOC leaves it.
+            if soc < soc_lo or soc >= soc_hi:
+                soc_lo, soc_hi, ocv0, ocv1, res0, res1 = _interval(
+                    ocv_tab, rf_tab, soc, soc_nodes, r_mid
+                )
+            ocv = ocv0 + ocv1 * soc
+            res = res0 + res1 * soc
 
             # 1. The force to follow the trace.
             v1 = vt
@@ -344,12 +352,12 @@ def drive_kernel(  # type: ignore[no-untyped-def]
             f_req = f_road + mass_eq * (v1 - v0) * inv_h
 
             limited = False
+            tf = 0.0
             t_wheel = 0.0
             f_fric = 0.0
             lg = 0.0
             lm = 0.0
             li = 0.0
-            tf = 0.0
             w = 0.0
             if vbar > 0.0:
                 w = vbar * inv_radius
@@ -357,7 +365,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
                 if f_req >= 0.0:
                     # 2. Driving.
                     t_wheel = f_req * radius
-                    lg, lm, li, tf = _scaled_map(maps, m, xw, t_wheel, inv_cap_t, scale, k_loss)
+                    lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
                     p_term = t_wheel * w + lg + lm + li + aux
                     # Discharge limit: the pack's rating, the minimum cell voltage, and
                     # nothing but the auxiliaries once the window is spent.
@@ -404,17 +412,15 @@ def drive_kernel(  # type: ignore[no-untyped-def]
                             w = vbar * inv_radius
                             xw = w * w_to_x
                             t_wheel = f_req * radius
-                            lg, lm, li, tf = _scaled_map(
-                                maps, m, xw, t_wheel, inv_cap_t, scale, k_loss
-                            )
+                            lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
                         else:
                             # The car stopped (or the brakes hold it): nothing turns.
+                            tf = 0.0
                             t_wheel = 0.0
                             w = 0.0
                             lg = 0.0
                             lm = 0.0
                             li = 0.0
-                            tf = 0.0
                             if vbar > 0.0:
                                 f_fric = -f_req
                 else:
@@ -424,7 +430,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
                     if vbar < fade_hi:
                         f_regen *= max((vbar - fade_lo) / (fade_hi - fade_lo), 0.0)
                     t_wheel = -f_regen * radius
-                    lg, lm, li, tf = _scaled_map(maps, m, xw, t_wheel, inv_cap_t, scale, k_loss)
+                    lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
                     p_term = t_wheel * w + lg + lm + li + aux
                     if p_term < 0.0 and (
                         -p_term > p_chg_max
@@ -437,7 +443,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
                         t_wheel = _min_torque_for_power(
                             maps, m, w, xw, t_wheel, inv_cap_t, k_loss, -p_take - aux
                         )
-                        lg, lm, li, tf = _scaled_map(maps, m, xw, t_wheel, inv_cap_t, scale, k_loss)
+                        lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
                     f_fric = f_brake + t_wheel * inv_radius
                     if f_fric < 0.0:
                         f_fric = 0.0  # rounding: regeneration never exceeds the demand
@@ -471,6 +477,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
             e_batt += p_bl * h
             e_aux += aux * h
             e_term += p_term * h
+            tf *= scale
             if p_wheel > 0.0:
                 e_trac += p_wheel * h
                 e_front += tf * w * h
@@ -481,15 +488,18 @@ def drive_kernel(  # type: ignore[no-untyped-def]
             p_term_max = max(p_term_max, p_term)
             p_term_min = min(p_term_min, p_term)
             dist += d_step
+            elapsed += h
             deficit = vt - v1
             max_deficit = max(max_deficit, deficit)
             if deficit > TRACE_TOLERANCE:
                 miss_time += h
-            s = segment[k]
-            seg_acc[b, s, S_CHEMICAL] += p_chem * h
-            seg_acc[b, s, S_TERMINAL] += p_term * h
-            seg_acc[b, s, S_DISTANCE] += d_step
-            seg_acc[b, s, S_TIME] += h
+            e_chem += p_chem * h
+            if n_seg > 1:
+                s = segment[k]
+                seg_acc[b, s, S_CHEMICAL] += p_chem * h
+                seg_acc[b, s, S_TERMINAL] += p_term * h
+                seg_acc[b, s, S_DISTANCE] += d_step
+                seg_acc[b, s, S_TIME] += h
 
             soc = soc_next
             soc_low = min(soc_low, soc)
@@ -519,6 +529,11 @@ def drive_kernel(  # type: ignore[no-untyped-def]
         acc[b, A_REGEN] = e_regen
         acc[b, A_REGEN_CHEMICAL] = e_regen_chem
         acc[b, A_FRONT_ENERGY] = e_front
+        if n_seg == 1:
+            seg_acc[b, 0, S_CHEMICAL] = e_chem
+            seg_acc[b, 0, S_TERMINAL] = e_term
+            seg_acc[b, 0, S_DISTANCE] = dist
+            seg_acc[b, 0, S_TIME] = elapsed
         acc[b, A_DISTANCE] = dist
         acc[b, A_DISTANCE_TARGET] = dist_target
         acc[b, A_MISS_TIME] = miss_time
@@ -529,7 +544,22 @@ def drive_kernel(  # type: ignore[no-untyped-def]
         acc[b, A_POWER_TERMINAL_MIN] = p_term_min
 
 
+def _renamed(func: Any, name: str) -> Any:
+    """A copy of a function under another name.
+
+    numba's on-disk cache keys a compiled function by its qualified name, not by its
+    compile options: two ``njit`` wrappers of one function would share a cache entry
+    and the parallel one would load the serial code. Distinct names keep them apart.
+    """
+    copy = FunctionType(func.__code__, func.__globals__, name, func.__defaults__, func.__closure__)
+    copy.__qualname__ = name
+    copy.__doc__ = func.__doc__
+    return copy
+
+
 #: The kernel compiled twice from one source: serially for small batches (no
 #: thread start-up cost) and in parallel over the batch for large ones.
-drive_serial = njit(fastmath=_FAST, cache=True)(drive_kernel)
-drive_parallel = njit(fastmath=_FAST, cache=True, parallel=True)(drive_kernel)
+drive_serial = njit(fastmath=_FAST, cache=True)(_renamed(drive_kernel, "drive_serial"))
+drive_parallel = njit(fastmath=_FAST, cache=True, parallel=True)(
+    _renamed(drive_kernel, "drive_parallel")
+)

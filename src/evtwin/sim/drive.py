@@ -57,6 +57,8 @@ from .result import DriveResult, EnergyBreakdown, SegmentTotals, TraceMiss, Trac
 #: where starting threads would cost more than it saves.
 PARALLEL_THRESHOLD = 16
 
+_EPS = float(np.finfo(float).eps)
+
 #: The models behind every drive result.
 REFERENCES = (
     "Road load: T. D. Gillespie, Fundamentals of Vehicle Dynamics, SAE, 1992, ch. 2 and 4",
@@ -223,7 +225,7 @@ def assemble(
     a[A_CHEMICAL] = (soc_start - a[A_SOC_END]) * batch.params[:, P_CAPACITY]
     a.setflags(write=False)
     # The SOC path rounds at every step: below this it cannot tell energies apart.
-    resolution = batch.params[:, P_CAPACITY] * np.finfo(float).eps * (cycle.n_steps + 1)
+    resolution = batch.params[:, P_CAPACITY] * (_EPS * (cycle.n_steps + 1))
     energy = EnergyBreakdown(a[:N_BREAKDOWN], resolution)
     distance = a[A_DISTANCE]
     distance_target = a[A_DISTANCE_TARGET]

@@ -18,13 +18,15 @@ reference air (20 C, 98.21 kPa); UDDS (city) and HWFET (highway); unadjusted
 ranges are the usable energy over the DC consumption of each cycle; the label
 divides consumption and multiplies range by 0.7 (the two-cycle adjustment a
 maker may choose instead of five-cycle testing), and combines city and highway
-55/45.
+55/45. A maker that certifies by five-cycle testing publishes a label with its
+own factor; :func:`epa_label` can apply it to compare like with like.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,6 +153,8 @@ class EpaLabelResult:
         Raw dyno AC energy per distance, as the Test Car List reports it [J/m].
     test_mass
         Equivalent test weight [kg].
+    adjustment
+        The label factor applied to each vehicle [-].
     udds, hwfet
         The two cycle runs.
     """
@@ -165,6 +169,7 @@ class EpaLabelResult:
     unadjusted_ac_city: Array
     unadjusted_ac_highway: Array
     test_mass: Array
+    adjustment: Array
     udds: DriveResult
     hwfet: DriveResult
 
@@ -217,9 +222,37 @@ def wltp(vehicles: VehicleSpec | Sequence[VehicleSpec]) -> WltpResult:
     )
 
 
-def epa_label(vehicles: VehicleSpec | Sequence[VehicleSpec]) -> EpaLabelResult:
-    """EPA two-cycle label range and consumption of one or more vehicles."""
+def label_factor(spec: VehicleSpec) -> float:
+    """The adjustment the vehicle's published EPA label applied (0.7 if none is given)."""
+    r = spec.ratings
+    return r.epa_label_factor.value if r and r.epa_label_factor else EPA_ADJUSTMENT
+
+
+def epa_label(
+    vehicles: VehicleSpec | Sequence[VehicleSpec],
+    *,
+    adjustment: float | Literal["as_labelled"] = EPA_ADJUSTMENT,
+) -> EpaLabelResult:
+    """EPA label range and consumption of one or more vehicles.
+
+    Parameters
+    ----------
+    vehicles
+        One spec or several.
+    adjustment
+        The label's factor on unadjusted results: 0.7, the two-cycle method any
+        maker may use (the default); or ``"as_labelled"``, each vehicle's own
+        ``ratings.epa_label_factor`` where its maker certified by five-cycle testing
+        (Tesla's labels of 2021-2022 imply 0.768), else 0.7. The second compares
+        like with like against a published label.
+    """
     specs = _specs(vehicles)
+    if adjustment == "as_labelled":
+        factor = np.array([label_factor(s) for s in specs])
+    else:
+        if not 0.5 < adjustment <= 1.0:
+            raise ValueError(f"adjustment must be within (0.5, 1], got {adjustment}")
+        factor = np.full(len(specs), float(adjustment))
     mass = np.array([epa_test_mass(s) for s in specs])
     opts = [
         RunOptions(mass_kg=m, soc_start=_window_soc(s)) for s, m in zip(specs, mass, strict=True)
@@ -240,10 +273,10 @@ def epa_label(vehicles: VehicleSpec | Sequence[VehicleSpec]) -> EpaLabelResult:
         for c, r in runs.items()
     }
     w = EPA_CITY_WEIGHT
-    city_c = unadj_ac["udds"] / EPA_ADJUSTMENT
-    hwy_c = unadj_ac["hwfet"] / EPA_ADJUSTMENT
-    city_r = unadj_range["udds"] * EPA_ADJUSTMENT
-    hwy_r = unadj_range["hwfet"] * EPA_ADJUSTMENT
+    city_c = unadj_ac["udds"] / factor
+    hwy_c = unadj_ac["hwfet"] / factor
+    city_r = unadj_range["udds"] * factor
+    hwy_r = unadj_range["hwfet"] * factor
     return EpaLabelResult(
         names=runs["udds"].names,
         range_city=city_r,
@@ -255,6 +288,7 @@ def epa_label(vehicles: VehicleSpec | Sequence[VehicleSpec]) -> EpaLabelResult:
         unadjusted_ac_city=unadj_ac["udds"],
         unadjusted_ac_highway=unadj_ac["hwfet"],
         test_mass=mass,
+        adjustment=factor,
         udds=runs["udds"],
         hwfet=runs["hwfet"],
     )
@@ -266,6 +300,7 @@ __all__ = [
     "epa_label",
     "epa_test_mass",
     "etw_class_lb",
+    "label_factor",
     "wltp",
     "wltp_test_mass",
 ]

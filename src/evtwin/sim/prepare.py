@@ -131,7 +131,7 @@ def _wheel_speed_max(units: Sequence[DriveUnit]) -> float:
     return min(u.max_speed / u.ratio for u in units)
 
 
-_SPLIT_CACHE: OrderedDict[tuple[str, str], SplitMap] = OrderedDict()
+_SPLIT_CACHE: OrderedDict[tuple[Axle | None, Axle | None], SplitMap] = OrderedDict()
 _SPLIT_CACHE_SIZE = 256
 
 
@@ -141,10 +141,8 @@ def split_map_for(spec: VehicleSpec) -> SplitMap:
     The key is the axles' spec (not the body, tyres or battery, which the map does
     not depend on), so a study that varies mass or drag reuses one map.
     """
-    key = (
-        spec.front_axle.model_dump_json() if spec.front_axle else "",
-        spec.rear_axle.model_dump_json() if spec.rear_axle else "",
-    )
+    # Frozen spec models hash and compare by content.
+    key = (spec.front_axle, spec.rear_axle)
     hit = _SPLIT_CACHE.get(key)
     if hit is not None:
         _SPLIT_CACHE.move_to_end(key)
@@ -341,7 +339,7 @@ class VehicleBatch:
     battery: NDArray[np.float64]  # (n_bat, 2, N_SOC)
     maps: NDArray[np.float64]  # (n_map, N_MAP, n_w, n_t): losses and front torque
     limits: NDArray[np.float64]  # (n_map, 2, n_w)
-    grid: NDArray[np.float64]  # (n_map, 2)
+    grid: NDArray[np.float64]  # (n_map, 2): speed_max, torque_cap
     split_maps: tuple[SplitMap, ...] = field(repr=False)
 
     def __post_init__(self) -> None:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import model_validator
 
 from .base import SpecModel
-from .figure import PositiveFigure
+from .figure import Figure, PositiveFigure, bounded
+
+#: The factor a label applies to unadjusted dyno results: 0.7 by the two-cycle rule;
+#: a maker certifying by five-cycle testing gets its own (label / unadjusted on
+#: fueleconomy.gov), always between 0.5 and 1.
+LabelFactorFigure = Annotated[Figure, bounded(gt=0.5, lt=1.0)]
 
 
 class Ratings(SpecModel):
     """Official (or maker-published) results, the references the twin is checked against.
 
     Consumption figures are AC (from the wall), as the regulations define them.
+    ``epa_label_factor`` is the adjustment the published EPA label applied (see
+    ``LabelFactorFigure``); give it where a maker did not use the two-cycle 0.7.
     """
 
     wltp_range_km: PositiveFigure | None = None
@@ -23,6 +30,7 @@ class Ratings(SpecModel):
     epa_city_kwh_per_100mi: PositiveFigure | None = None
     epa_highway_kwh_per_100mi: PositiveFigure | None = None
     epa_combined_kwh_per_100mi: PositiveFigure | None = None
+    epa_label_factor: LabelFactorFigure | None = None
     top_speed_kph: PositiveFigure | None = None
     accel_0_100_kph_s: PositiveFigure | None = None
     accel_0_60_mph_s: PositiveFigure | None = None

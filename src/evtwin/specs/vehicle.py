@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Self
 
 from pydantic import PrivateAttr, field_validator, model_validator
 
@@ -114,6 +115,16 @@ class VehicleSpec(SpecModel):
         if dup:
             raise ValueError(f"claims ids must be unique; repeated: {', '.join(sorted(dup))}")
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy (see pydantic); its content hash is worked out afresh.
+
+        An ``update`` is not validated: prefer ``evtwin.study.corners.with_figures``,
+        which validates, to change figures.
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        copy._hash = None
+        return copy
 
     @property
     def content_hash(self) -> str:

@@ -128,7 +128,7 @@ def band(spec: VehicleSpec, metric: Metric) -> Band:
             lo = with_figures(spec, {path: fig.at("low")})
             hi = with_figures(spec, {path: fig.at("high")})
         except ValidationError as exc:
-            skipped.append((path, exc.errors()[0]["msg"]))
+            skipped.append((path, exc.errors()[0]["msg"].removeprefix("Value error, ")))
             continue
         moved.append((path, fig, lo, hi))
     batch = [spec] + [s for _, _, lo, hi in moved for s in (lo, hi)]
@@ -170,7 +170,8 @@ def _corner(
         try:
             with_figures(spec, trial)
         except ValidationError as exc:
-            skipped.append((path, f"left at nominal in a corner: {exc.errors()[0]['msg']}"))
+            why = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            skipped.append((path, f"left at nominal in a corner: {why}"))
             continue
         chosen = trial
     return with_figures(spec, chosen)
