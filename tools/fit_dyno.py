@@ -51,20 +51,8 @@ def front_share(labels_csv: Path) -> float:
     return float(np.median(shares))
 
 
-def tests_of(records: list) -> dyno.DynoTests:  # type: ignore[type-arg]
-    return dyno.DynoTests(
-        etw_lb=np.array([r.etw_lb for r in records]),
-        a_lbf=np.array([r.a_lbf for r in records]),
-        b_lbf_mph=np.array([r.b_lbf_mph for r in records]),
-        c_lbf_mph2=np.array([r.c_lbf_mph2 for r in records]),
-        drive=tuple(dyno.parse_drive(r.drive) for r in records),
-        rated_hp=np.array([r.rated_hp for r in records]),
-        cycle=tuple(r.cycle for r in records),
-    )
-
-
 def fit(records: list, base: dyno.DynoAssumptions) -> dyno.DynoAssumptions:  # type: ignore[type-arg]
-    tests = tests_of(records)
+    tests = dyno.tests_from_records(records)
     measured = np.array([r.ac_wh_per_mi for r in records])
 
     def residual(x: np.ndarray) -> np.ndarray:
@@ -86,7 +74,7 @@ def fit(records: list, base: dyno.DynoAssumptions) -> dyno.DynoAssumptions:  # t
 
 
 def score(records: list, a: dyno.DynoAssumptions) -> str:  # type: ignore[type-arg]
-    tests = tests_of(records)
+    tests = dyno.tests_from_records(records)
     measured = np.array([r.ac_wh_per_mi for r in records])
     err = dyno.predict(tests, a) / measured - 1.0
     out = []

@@ -33,22 +33,10 @@ TARGET_WITHIN_10 = 0.85
 FLOOR = {"udds": (0.056, 0.74), "hwfet": (0.047, 0.85)}
 
 
-def _tests(records: list[DynoRecord]) -> dyno.DynoTests:
-    return dyno.DynoTests(
-        etw_lb=np.array([r.etw_lb for r in records]),
-        a_lbf=np.array([r.a_lbf for r in records]),
-        b_lbf_mph=np.array([r.b_lbf_mph for r in records]),
-        c_lbf_mph2=np.array([r.c_lbf_mph2 for r in records]),
-        drive=tuple(dyno.parse_drive(r.drive) for r in records),
-        rated_hp=np.array([r.rated_hp for r in records]),
-        cycle=tuple(r.cycle for r in records),
-    )
-
-
 @pytest.fixture(scope="module")
 def errors() -> dict[str, tuple[np.ndarray, list[DynoRecord]]]:
     records = read_dyno(shared_data("epa"))
-    pred = dyno.predict(_tests(records))
+    pred = dyno.predict(dyno.tests_from_records(records))
     meas = np.array([r.ac_wh_per_mi for r in records])
     err = pred / meas - 1.0
     out = {}

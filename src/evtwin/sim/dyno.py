@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from ..cycles import load_cycle
 from ..physics.motor import DEFAULT_LOSS_FRACTIONS
+from ..reference.epa import DynoRecord
 from ..specs import Figure
 from ..specs.battery import Battery
 from ..specs.body import Body
@@ -52,8 +53,8 @@ from .drive import simulate
 from .prepare import (
     RunOptions,
     VehicleBatch,
-    _no_load_drag_fit,
     drive_unit,
+    no_load_drag_fit,
     prepare_batch,
     rotor_inertia_at_wheels,
 )
@@ -339,7 +340,7 @@ def prepare_tests(tests: DynoTests, assumptions: DynoAssumptions = GENERIC) -> l
         mass = tests.etw_lb[idx] * POUND
         radius = float(batch.params[0, P_RADIUS])
         drag = {
-            d: _no_load_drag_fit([drive_unit(ax) for _, ax in specs[d].axles], radius)
+            d: no_load_drag_fit([drive_unit(ax) for _, ax in specs[d].axles], radius)
             for d in ("fwd", "rwd", "awd")
         }
         # The dyno simulates ETW; the wheels and rotors of the driven axles turn too.
@@ -390,6 +391,19 @@ def predict_prepared(
 def predict(tests: DynoTests, assumptions: DynoAssumptions = GENERIC) -> NDArray[np.float64]:
     """Predicted AC recharge energy per mile [Wh/mi] of each test."""
     return predict_prepared(prepare_tests(tests, assumptions), len(tests), assumptions)
+
+
+def tests_from_records(records: Sequence[DynoRecord]) -> DynoTests:
+    """The replay's inputs from EPA records read by ``evtwin.reference.epa``."""
+    return DynoTests(
+        etw_lb=np.array([r.etw_lb for r in records]),
+        a_lbf=np.array([r.a_lbf for r in records]),
+        b_lbf_mph=np.array([r.b_lbf_mph for r in records]),
+        c_lbf_mph2=np.array([r.c_lbf_mph2 for r in records]),
+        drive=tuple(parse_drive(r.drive) for r in records),
+        rated_hp=np.array([r.rated_hp for r in records]),
+        cycle=tuple(r.cycle for r in records),
+    )
 
 
 def _number(row: dict[str, str], col: str, line: int, *, positive: bool) -> float:

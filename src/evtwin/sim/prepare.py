@@ -202,7 +202,7 @@ def battery_tables(battery: Battery, temperature: float) -> tuple[NDArray[np.flo
     return out, r_mid
 
 
-def _no_load_drag_fit(units: Sequence[DriveUnit], radius: float) -> NDArray[np.float64]:
+def no_load_drag_fit(units: Sequence[DriveUnit], radius: float) -> NDArray[np.float64]:
     """A + B v + C v^2 [SI] fitted to the powertrain's no-load drag at the wheels.
 
     A coast-down measures the whole car rolling freely, so it already holds the
@@ -289,7 +289,7 @@ def vehicle_row(
             rho_ref = RHO_REF_KPH
         if cd.test_mass_kg is not None:
             a *= mass / cd.test_mass_kg.value
-        drag = _no_load_drag_fit(units, radius)
+        drag = no_load_drag_fit(units, radius)
         row[P_ROLL0] = a - drag[0]
         row[P_ROLL1] = b - drag[1]
         row[P_AERO] = (c - drag[2]) * rho / rho_ref
