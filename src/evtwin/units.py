@@ -33,16 +33,6 @@ ZERO_CELSIUS = 273.15
 MPGE_WH_PER_GALLON = 33705.0
 
 
-def celsius_to_kelvin(temperature_c: float) -> float:
-    """Convert a temperature in degrees Celsius to kelvin."""
-    return temperature_c + ZERO_CELSIUS
-
-
-def wh_per_mi_from_mpge(mpge: float) -> float:
-    """AC energy per mile [Wh/mi] from miles per gallon equivalent (33.705 kWh/gal)."""
-    return MPGE_WH_PER_GALLON / mpge
-
-
 def coastdown_si_from_lbf(
     a_lbf: float, b_lbf_per_mph: float, c_lbf_per_mph2: float
 ) -> tuple[float, float, float]:

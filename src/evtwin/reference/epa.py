@@ -26,9 +26,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from numpy.typing import NDArray
-
 from ..units import MPGE_WH_PER_GALLON
 
 #: Result values at or above this are MPGe, below it kWh/100 mi (rule 1).
@@ -194,15 +191,3 @@ def unique_tests(records: list[DynoRecord]) -> list[DynoRecord]:
             seen.add(key)
             out.append(rec)
     return out
-
-
-def as_arrays(records: list[DynoRecord]) -> dict[str, NDArray[np.float64]]:
-    """Numeric columns of records as arrays."""
-    return {
-        "etw_lb": np.array([r.etw_lb for r in records]),
-        "a_lbf": np.array([r.a_lbf for r in records]),
-        "b_lbf_mph": np.array([r.b_lbf_mph for r in records]),
-        "c_lbf_mph2": np.array([r.c_lbf_mph2 for r in records]),
-        "rated_hp": np.array([r.rated_hp for r in records]),
-        "ac_wh_per_mi": np.array([r.ac_wh_per_mi for r in records]),
-    }

@@ -22,6 +22,7 @@ from ..physics.battery import (
     OCV_SOC,
     RESISTANCE_SOC,
     RESISTANCE_SOC_FACTOR,
+    open_circuit_voltage,
     resistance_arrhenius,
 )
 from ..physics.drive_unit import DriveUnit, LossTable
@@ -183,10 +184,10 @@ def battery_tables(battery: Battery, temperature: float) -> tuple[NDArray[np.flo
     soc = np.linspace(0.0, 1.0, N_SOC)
     out = np.empty((2, N_SOC))
     if battery.ocv is not None:
-        out[B_OCV] = np.interp(soc, battery.ocv.soc, battery.ocv.voltage_v)
+        out[B_OCV] = open_circuit_voltage(soc, battery.ocv.soc, battery.ocv.voltage_v)
     else:
         shape = OCV_SHAPE[battery.chemistry]
-        out[B_OCV] = battery.nominal_voltage_v.value * np.interp(soc, OCV_SOC, shape)
+        out[B_OCV] = battery.nominal_voltage_v.value * open_circuit_voltage(soc, OCV_SOC, shape)
     if battery.resistance_table is not None:
         rt = battery.resistance_table
         tc = temperature - ZERO_CELSIUS

@@ -63,11 +63,4 @@ class Body(SpecModel):
         return self.drag_coefficient.value * self.frontal_area_m2.value
 
 
-def drag_area_range(body: Body) -> tuple[float, float]:
-    """CdA at the low and high corners of Cd and frontal area [m^2]."""
-    lo = body.drag_coefficient.at("low") * body.frontal_area_m2.at("low")
-    hi = body.drag_coefficient.at("high") * body.frontal_area_m2.at("high")
-    return lo, hi
-
-
-__all__ = ["Body", "Figure", "drag_area_range"]
+__all__ = ["Body", "Figure"]

@@ -40,14 +40,6 @@ def tyre_diameter_m(size: str) -> float:
     return (rim * 25.4 + 2.0 * width * aspect / 100.0) / 1000.0
 
 
-def tyre_width_m(size: str) -> float:
-    """Section width [m] of a metric tyre size."""
-    m = _SIZE.match(size)
-    if m is None:
-        raise ValueError(f"tyre size {size!r} is not of the form '255/50 R20'")
-    return float(m["width"]) / 1000.0
-
-
 class Tyres(SpecModel):
     """The tyres and wheels fitted (the same on both axles).
 
