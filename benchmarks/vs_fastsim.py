@@ -440,6 +440,7 @@ def fresh_parallel_kernel_time(batch: VehicleBatch, cycle: str, repeats: int) ->
         acc = np.zeros((n, N_ACC))
         kern(
             cyc.speed, cyc.dt, cyc.inv_dt, cyc.cos_grade, cyc.sin_grade, seg,
+            np.zeros((0, cyc.n_steps)),
             batch.params, batch.battery, batch.maps, batch.limits, batch.grid,
             acc, np.zeros((n, 1, N_SEG)), np.zeros((n, N_TRACE, 0)),
         )  # fmt: skip

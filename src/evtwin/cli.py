@@ -8,24 +8,26 @@ file, field and line, and the command exits with status 2.
 from __future__ import annotations
 
 import contextlib
-import functools
-import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .cycles import CycleError, cycle_names, load_cycle
-from .specs import ESTIMATE, SpecError, iter_figures, load_vehicle, vehicle_names
+from .cli_support import (
+    DEFAULT_VEHICLE,
+    InputError,
+    JsonOpt,
+    VehicleArg,
+    err,
+    out,
+)
+from .cli_support import input_errors as _input_errors
+from .cli_support import print_json as _print_json
+from .cycles import cycle_names, load_cycle
+from .specs import ESTIMATE, iter_figures, load_vehicle, vehicle_names
 from .units import KWH, MILE
-
-DEFAULT_VEHICLE = "defender-sport"
 
 app = typer.Typer(
     name="evtwin",
@@ -37,49 +39,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Tables need room: a terminal's own width, or 140 columns when piped.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True, highlight=False)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-VehicleArg = Annotated[
-    str,
-    typer.Argument(
-        help="A shipped vehicle id (see `evtwin vehicles`) or a path to a vehicle YAML file."
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-
-
-class InputError(Exception):
-    """Bad input named for the user (wraps the error types of the layers below)."""
-
-
-def _input_errors(func: F) -> F:
-    """Turn the known input errors into a message on stderr and exit status 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (SpecError, CycleError, InputError, FileNotFoundError) as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
-
-
-def _json_default(x: object) -> object:
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    if isinstance(x, np.floating | np.integer):
-        return x.item()
-    raise TypeError(f"cannot serialise {type(x).__name__}")
 
 
 def version_callback(value: bool) -> None:
@@ -399,12 +358,21 @@ def dyno(
     out_path: Annotated[
         Path, typer.Option("--out", help="Output CSV: the input plus ac_wh_per_mi.")
     ],
+    sc03_cycle: Annotated[
+        Path | None,
+        typer.Option(
+            "--sc03-cycle",
+            help="The SC03 speed trace (CSV: time_s and speed_mph), needed by sc03 rows; "
+            "evtwin does not ship it.",
+        ),
+    ] = None,
 ) -> None:
     """EPA dynamometer replay: AC Wh/mi from coast-down coefficients, with no tuning.
 
     The input needs the columns etw_lb, target_a_lbf, target_b_lbf_mph,
-    target_c_lbf_mph2, drive (fwd/rwd/awd/4wd or EPA's descriptions) and rated_hp,
-    and cycle (udds or hwfet). Other columns pass through untouched.
+    target_c_lbf_mph2, drive (fwd/rwd/awd/4wd or EPA's descriptions), rated_hp and
+    cycle: udds, hwfet, ftp_20f (FTP-75 at -6.7 C, heater on) or sc03 (35 C, air
+    conditioning, solar load). Other columns pass through untouched.
     """
     from .sim.dyno import DynoInputError, run_csv
 
@@ -412,8 +380,10 @@ def dyno(
         raise InputError(f"--csv {csv_in}: no such file")
     if not out_path.parent.exists():
         raise InputError(f"--out {out_path}: folder {out_path.parent} does not exist")
+    if sc03_cycle is not None and not sc03_cycle.is_file():
+        raise InputError(f"--sc03-cycle {sc03_cycle}: no such file")
     try:
-        n = run_csv(csv_in, out_path)
+        n = run_csv(csv_in, out_path, sc03_cycle=sc03_cycle)
     except DynoInputError as exc:
         raise InputError(str(exc)) from None
     err.print(f"wrote {n} tests to {out_path}")
@@ -504,6 +474,98 @@ def report(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> Non
             f"{line.wltp_consumption_kwh_per_100km:.1f}",
         )
     out.print(r)
+    _print_card_figures(card)
+
+
+def _digits(x: float | None, digits: int) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def _print_card_figures(card: Any) -> None:
+    """The card's real-world, performance, charging and money sections."""
+    from .study.figures import ROWS
+
+    s = card.subject
+    rw = card.real_world
+    m = Table(title=f"{s.name}: real-world range, driven from full until empty")
+    for col in ("case", "air C", "km", "mi", "kWh/100 km (wall)", "climate kW"):
+        m.add_column(col, justify="left" if col == "case" else "right")
+    for run in rw["runs"]:
+        m.add_row(
+            run["case"],
+            f"{run['temperature_c']:g}",
+            f"{run['range_km']:.0f}",
+            f"{run['range_mi']:.0f}",
+            f"{run['wall_kwh_per_100km']:.1f}",
+            f"{run['climate_kw']:.2f}",
+        )
+    out.print(m)
+    out.print(
+        f"combined: cold {rw['combined_cold_km']:.0f} km, mild {rw['combined_mild_km']:.0f} km; "
+        f"headline {rw['headline_km']:.0f} km (their mean)"
+    )
+    ids = list(card.figures)
+    own = card.figures[ids[0]]
+    f = Table(title=f"{s.name}: performance and charging (nominal spec)")
+    f.add_column("figure")
+    f.add_column("value", justify="right")
+    for row in ROWS:
+        if row.key.startswith(("accel_", "top_", "charge_")) and own[row.key] is not None:
+            f.add_row(row.label, f"{_digits(own[row.key], row.digits)} {row.unit}")
+    out.print(f)
+    short = (
+        ("real_world_headline_km", "real-world km"),
+        ("uk_winter_motorway_70mph_mi", "UK winter 70 mph mi"),
+        ("accel_0_60_mph_s", "0-60 mph s"),
+        ("accel_0_100_kph_s", "0-100 km/h s"),
+        ("top_speed_kph", "top km/h"),
+        ("charge_10_80_min", "10-80 % min"),
+        ("charge_added_15min_km", "km in 15 min"),
+    )
+    digits = {r.key: r.digits for r in ROWS}
+    c = Table(title="Real world, performance and charging against the rivals (nominal specs)")
+    c.add_column("vehicle")
+    for _, label in short:
+        c.add_column(label, justify="right")
+    for i in ids:
+        c.add_row(i, *(_digits(card.figures[i][k], digits[k]) for k, _ in short))
+    out.print(c)
+    money = card.money
+    price = money["price"]
+    grant = money["grant"]
+    run = money["running_cost"]
+    if price is not None:
+        text = (
+            f"Base build: {price['total_gbp']:,.0f} GBP "
+            f"({price['total_low_gbp']:,.0f}-{price['total_high_gbp']:,.0f}); "
+        )
+        if grant is not None:
+            text += "UK grant: " + (
+                "eligible"
+                if grant["eligible"]
+                else "not eligible (" + "; ".join(grant["reasons"]) + ")"
+            )
+        out.print(text)
+    elif money["note"]:
+        out.print(f"Base build: {money['note']}")
+    out.print(
+        f"Energy cost: {100 * run['cost_gbp_per_mi']:.1f} p/mile at the real-world consumption "
+        f"({run['consumption_kwh_per_100km']:.1f} kWh/100 km from the wall; tariffs of "
+        f"{run['as_of']}). Options and builds: evtwin configure."
+    )
+
+
+from .commands.charge import charge  # noqa: E402
+from .commands.conditions import conditions  # noqa: E402
+from .commands.configure import configure  # noqa: E402
+from .commands.options import options  # noqa: E402
+from .commands.perf import perf  # noqa: E402
+
+app.command()(conditions)
+app.command()(perf)
+app.command()(charge)
+app.command()(options)
+app.command()(configure)
 
 
 def main() -> None:

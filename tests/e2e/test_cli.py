@@ -134,3 +134,18 @@ def test_report_json_and_the_installed_command() -> None:
     assert card["subject"]["id"] == "defender-sport"
     assert {r["id"] for r in card["rivals"]} >= {"jaguar-i-pace", "tesla-model-y"}
     assert card["claims"], "the Defender Sport's range claims are set against the bands"
+    # Issue 3's sections: the real-world matrix, performance, charging, a priced build.
+    own = card["figures"]["defender-sport"]
+    assert set(card["figures"]) == {"defender-sport", *(r["id"] for r in card["rivals"])}
+    rw = card["real_world"]
+    assert rw["combined_cold_km"] < rw["combined_mild_km"]
+    assert own["real_world_headline_km"] == pytest.approx(rw["headline_km"], abs=0.05)
+    assert 2.0 < own["accel_0_100_kph_s"] < 12.0
+    assert card["performance"]["acceleration"]["accel_0_100_kph_s"] == pytest.approx(
+        own["accel_0_100_kph_s"], abs=0.01
+    )
+    assert 10.0 < card["charging"]["time_10_80_min"] < 60.0
+    price = card["money"]["price"]
+    assert price["total_low_gbp"] <= price["total_gbp"] <= price["total_high_gbp"]
+    assert card["money"]["grant"]["eligible"] in (True, False)
+    assert card["money"]["running_cost"]["cost_gbp_per_mi"] > 0

@@ -9,6 +9,16 @@ that looks only at the data, never at a model's prediction:
    unit column says "MPG" everywhere. A value of 60 or more is MPGe, below 60 it is
    kWh/100 mi: the two populations do not overlap (MPGe values run from 82 up,
    kWh/100 mi values from 15 to 38). Wh/mi = 33705 / MPGe, or 10 x kWh/100 mi.
+   **Except the 20 F FTP**, whose values (24.0-37.5, Tesla only) are kWh/100 **km**
+   (Wh/mi = 16.09344 x value). Read as kWh/100 mi they would be only 1.19-1.37
+   times the same car's 75 F UDDS, i.e. 48-81 Wh/mi more: 1.0-1.5 kW over the
+   FTP's 31 minutes of driving for heater, blower, cold battery and cold tyres
+   together. A cabin held at 22 C in -6.7 C air loses about 2.5 kW once warm
+   (UA ~ 50 W/K plus ~35 g/s of fresh air, 29 K), before the 0.5-0.7 kWh of its
+   warm-up; the AAA's 2019 dynamometer tests at 20 F with the heater on found
+   1.6-1.7 times the 75 F city consumption. Read as kWh/100 km the values are
+   1.9-2.2 times the UDDS (+200-290 Wh/mi, 4-6 kW), what the cabin physics needs
+   with a cold start. So the "mixed units" of the column include a third one.
 2. **Label-adjusted values.** A few tests report the label value (about 0.7 times
    the raw dyno result) instead of the raw result. A test vehicle is taken to do so
    when both its UDDS and highway results are 0.70 +/- 0.02 times the unadjusted
@@ -26,7 +36,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..units import MPGE_WH_PER_GALLON
+from ..units import MILE, MPGE_WH_PER_GALLON
+
+#: Wh/mi in one kWh/100 km: 1000 Wh per 100 km is 1000 / (100 km / mile) = 16.09344.
+WH_PER_MI_PER_KWH_PER_100KM = MILE / 100.0
 
 #: Result values at or above this are MPGe, below it kWh/100 mi (rule 1).
 MPGE_THRESHOLD = 60.0
@@ -80,10 +93,15 @@ class DynoRecord:
         return f"{self.model_year} {self.make} {self.model} ({self.cycle})"
 
 
-def wh_per_mi_from_result(raw: float) -> float:
-    """Rule 1: Wh/mi from a raw result in MPGe (>= 60) or kWh/100 mi (< 60)."""
+def wh_per_mi_from_result(raw: float, cycle: str = "udds") -> float:
+    """Rule 1: Wh/mi from a raw result in MPGe (>= 60) or kWh/100 mi (< 60).
+
+    Results of the 20 F FTP (``cycle="ftp_20f"``) are kWh/100 km.
+    """
     if raw >= MPGE_THRESHOLD:
         return MPGE_WH_PER_GALLON / raw
+    if cycle == "ftp_20f":
+        return raw * WH_PER_MI_PER_KWH_PER_100KM
     return raw * 10.0
 
 
@@ -140,7 +158,7 @@ def read_dyno(
                 c_lbf_mph2=float(r["target_c_lbf_mph2"]),
                 cycle=cycle,
                 result_raw=raw,
-                ac_wh_per_mi=wh_per_mi_from_result(raw),
+                ac_wh_per_mi=wh_per_mi_from_result(raw, cycle),
                 rule="",
             )
         )

@@ -1,5 +1,6 @@
 """The headline card: a vehicle's WLTP and EPA range over its spec uncertainty, its
-consumption and energy breakdown, its published claims, and its rivals alongside.
+consumption and energy breakdown, its published claims, its real-world range matrix,
+performance, charging and priced base build, and its rivals alongside.
 
 This module assembles the card as plain data (dataclasses that turn into JSON);
 the command line renders it.
@@ -13,10 +14,13 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..configurator import configure
 from ..sim.label import epa_label, wltp
 from ..sim.result import EnergyBreakdown
 from ..specs import VehicleSpec, load_vehicle, vehicle_names
+from ..study.build_comparison import money
 from ..study.corners import Band, band
+from ..study.figures import ROWS, Figures, figures
 from ..units import MILE
 
 #: The energy terms of the card's breakdown, in the order shown.
@@ -99,6 +103,13 @@ class Card:
     epa_range_mi: BandLine
     claims: tuple[ClaimLine, ...]
     rivals: tuple[Line, ...]
+    #: Every headline figure (keys of ``evtwin.study.figures.ROWS``) by vehicle id,
+    #: the subject first.
+    figures: dict[str, dict[str, float | None]]
+    real_world: dict[str, object]  # the subject's matrix, run by run
+    performance: dict[str, object]  # the subject's performance summary
+    charging: dict[str, object]  # the subject's 10-80 % session on a 350 kW charger
+    money: dict[str, object]  # the subject's base build: price, grant, running cost
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
@@ -115,6 +126,12 @@ class Card:
             "epa_range_mi": asdict(self.epa_range_mi),
             "claims": [asdict(c) for c in self.claims],
             "rivals": [line(r) for r in self.rivals],
+            "figures": self.figures,
+            "figure_rows": [asdict(r) for r in ROWS],
+            "real_world": self.real_world,
+            "performance": self.performance,
+            "charging": self.charging,
+            "money": self.money,
         }
 
 
@@ -224,13 +241,30 @@ def headline_card(
     all_lines = lines([subject, *rival_specs])
     wb = _band_line(band(subject, _wltp_km))
     eb = _band_line(band(subject, _epa_mi))
+    figs = [figures(s) for s in (subject, *rival_specs)]
+    own = figs[0]
     return Card(
         subject=all_lines[0],
         wltp_range_km=wb,
         epa_range_mi=eb,
         claims=_claims(subject, wb, eb),
         rivals=tuple(all_lines[1:]),
+        figures={f.vehicle: {k: _round(v) for k, v in f.flat().items()} for f in figs},
+        real_world=own.real_world.to_dict(),
+        performance=own.performance.to_dict(),
+        charging=own.to_dict()["charging"],
+        money=_money(subject, own),
     )
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
+
+
+def _money(spec: VehicleSpec, fig: Figures) -> dict[str, object]:
+    """The base build's price, grant and running cost (the shipped catalogue's standard
+    choices; the spec alone when the vehicle has no catalogue)."""
+    return money(configure(spec), fig).to_dict()
 
 
 __all__ = ["BREAKDOWN_TERMS", "Card", "Line", "headline_card", "lines"]

@@ -62,6 +62,7 @@ from ._layout import (
     N_SOC,
     P_AERO,
     P_AUX,
+    P_AUX_PROFILE,
     P_BATTERY,
     P_CAPACITY,
     P_FADE_HIGH,
@@ -242,6 +243,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
     cos_grade,  # (n_t,) cosine of the road's angle [-]
     sin_grade,  # (n_t,) sine of the road's angle [-]
     segment,  # (n_t,) int64
+    aux_profiles,  # (n_prof, n_t) auxiliary load of each step [W]; (0, n_t) for none
     veh,  # (n_b, N_PARAM)
     battery,  # (n_bat, 2, N_SOC)
     maps,  # (n_map, N_MAP, n_w, n_tq)
@@ -272,7 +274,9 @@ def drive_kernel(  # type: ignore[no-untyped-def]
         roll1 = veh[b, P_ROLL1]
         aero = veh[b, P_AERO]
         wind = veh[b, P_WIND]
-        aux = veh[b, P_AUX]
+        aux_base = veh[b, P_AUX]
+        aux = aux_base
+        prof = int(veh[b, P_AUX_PROFILE])
         inv_cap = 1.0 / veh[b, P_CAPACITY]
         r_mid = veh[b, P_RESISTANCE]
         soc = veh[b, P_SOC_START]
@@ -328,6 +332,7 @@ def drive_kernel(  # type: ignore[no-untyped-def]
             inv_h = inv_dt[k]
             cos_g = cos_grade[k]
             f_slope = mass * _G * sin_grade[k]
+            aux = aux_base if prof < 0 else aux_profiles[prof, k]
             roll_c = roll0 * cos_g
             roll_v = roll1 * cos_g
             vt = speed_target[k + 1]

@@ -32,12 +32,17 @@ P_MAP = 20  # index of the powertrain's split map
 P_BATTERY = 21  # index of the battery's tables
 P_POWERTRAIN_SCALE = 22  # size of the powertrain relative to its map [-] (see below)
 P_LOSS_FACTOR = 23  # factor on every drivetrain loss of the map [-]
-N_PARAM = 24
+P_AUX_PROFILE = 24  # row of the auxiliary-load profiles replacing P_AUX, or -1 for none
+N_PARAM = 25
 
 # P_POWERTRAIN_SCALE: the loss model scales exactly with motor size when the loss
 # fractions and the motors' speeds stay fixed (torque and every loss proportional to
 # peak power), so one map serves a family of powertrains of any size: the kernel
 # reads the map at torque / scale and multiplies losses and limits by scale.
+# P_AUX_PROFILE: climate control makes the auxiliary load vary in time (a cabin
+# warming up, a soak with the car switched off). Such a load is precomputed along
+# the trace, outside the loop, as it depends on time and weather but not on the
+# car's state; the kernel then reads it step by step instead of the constant P_AUX.
 # P_LOSS_FACTOR multiplies the losses on top (1 for a vehicle as specified; studies
 # use it for "what if the drive units lost 10 % less").
 

@@ -27,7 +27,10 @@ class Ambient:
     wind_mps
         Head wind [m/s] (negative for a tail wind), constant over the run.
     battery_temperature_c
-        Cell temperature [C]; the air temperature if not given.
+        Cell temperature [C]; the air temperature if not given (a car parked outside
+        and not preconditioned).
+    solar_w_per_m2
+        Sunshine on the car [W/m^2] (0 at night; 850 in EPA's SC03 test).
     """
 
     temperature_c: float = 20.0
@@ -36,6 +39,7 @@ class Ambient:
     relative_humidity: float = 0.0
     wind_mps: float = 0.0
     battery_temperature_c: float | None = None
+    solar_w_per_m2: float = 0.0
 
     def __post_init__(self) -> None:
         checks = {
@@ -43,6 +47,7 @@ class Ambient:
             "altitude_m": (self.altitude_m, -500.0, 5000.0),
             "relative_humidity": (self.relative_humidity, 0.0, 1.0),
             "wind_mps": (self.wind_mps, -40.0, 40.0),
+            "solar_w_per_m2": (self.solar_w_per_m2, 0.0, 1400.0),
         }
         if self.pressure_pa is not None:
             checks["pressure_pa"] = (self.pressure_pa, 50_000.0, 110_000.0)

@@ -34,6 +34,7 @@ from ._layout import (
     N_BREAKDOWN,
     N_SEG,
     N_TRACE,
+    P_AUX_PROFILE,
     P_CAPACITY,
     P_SOC_START,
     S_CHEMICAL,
@@ -49,6 +50,7 @@ from ._layout import (
     T_TORQUE_FRONT,
     T_TORQUE_REAR,
 )
+from .cabin import CLIMATE_OFF, auxiliary_profile
 from .conditions import STANDARD, Ambient
 from .prepare import DEFAULT_OPTIONS, RunOptions, VehicleBatch, prepare_batch
 from .result import DriveResult, EnergyBreakdown, SegmentTotals, TraceMiss, Traces
@@ -139,9 +141,22 @@ def run_kernel(
     *,
     traces: bool,
     parallel: bool | None = None,
+    aux_profiles: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Run the compiled loop; returns the accumulators, segment totals and traces arrays."""
+    """Run the compiled loop; returns the accumulators, segment totals and traces arrays.
+
+    ``aux_profiles`` (n_profiles, n_steps) holds time-varying auxiliary loads [W]; the
+    batch's ``P_AUX_PROFILE`` column says which row each vehicle uses (-1: none).
+    """
     n = len(batch)
+    if aux_profiles is None:
+        aux_profiles = np.zeros((0, cycle.n_steps))
+    rows = batch.params[:, P_AUX_PROFILE]
+    if aux_profiles.shape[1] != cycle.n_steps or np.any(rows >= aux_profiles.shape[0]):
+        raise ValueError(
+            f"auxiliary profiles of shape {aux_profiles.shape} do not fit {n} vehicles "
+            f"on {cycle.n_steps} steps"
+        )
     acc = np.zeros((n, N_ACC))
     seg = np.zeros((n, n_seg, N_SEG))
     tr = np.zeros((n, N_TRACE, cycle.n_steps + 1 if traces else 0))
@@ -154,6 +169,7 @@ def run_kernel(
         cycle.cos_grade,
         cycle.sin_grade,
         seg_ids,
+        aux_profiles,
         batch.params,
         batch.battery,
         batch.maps,
@@ -175,6 +191,8 @@ def simulate(
     segments: Mapping[str, tuple[float, float]] | None = None,
     traces: bool = True,
     parallel: bool | None = None,
+    key_on: NDArray[np.bool_] | None = None,
+    aux_profiles: NDArray[np.float64] | None = None,
 ) -> DriveResult:
     """Drive one or many vehicles over a speed trace.
 
@@ -197,6 +215,13 @@ def simulate(
         Keep time traces (costs memory for large batches).
     parallel
         Force the parallel or serial kernel; by default parallel for large batches.
+    key_on
+        Per step, False where the car is parked and switched off (a soak between test
+        phases): nothing draws power and the cabin drifts toward the weather.
+    aux_profiles
+        For a prepared batch only: time-varying auxiliary loads (n_profiles, n_steps)
+        [W] that its ``P_AUX_PROFILE`` column points into. For specs they are worked
+        out from each run option's ``climate``.
 
     Returns
     -------
@@ -204,10 +229,46 @@ def simulate(
     """
     cyc = load_cycle(cycle) if isinstance(cycle, str) else cycle
     batch = _as_batch(vehicles, ambient, options)
+    if not isinstance(vehicles, VehicleBatch):
+        specs = [vehicles] if isinstance(vehicles, VehicleSpec) else list(vehicles)
+        opts = [options] * len(specs) if isinstance(options, RunOptions) else list(options)
+        batch, aux_profiles = _with_climate(batch, specs, opts, ambient, cyc, key_on)
+    elif key_on is not None and aux_profiles is None:
+        raise ValueError("key_on needs aux_profiles for a prepared batch")
     seg_ids = _segment_ids(cyc, segments)
     n_seg = len(segments) if segments else 1
-    acc, seg, tr = run_kernel(batch, cyc, seg_ids, n_seg, traces=traces, parallel=parallel)
+    acc, seg, tr = run_kernel(
+        batch, cyc, seg_ids, n_seg, traces=traces, parallel=parallel, aux_profiles=aux_profiles
+    )
     return assemble(batch, cyc, acc, seg, tr, tuple(segments) if segments else None)
+
+
+def _with_climate(
+    batch: VehicleBatch,
+    specs: Sequence[VehicleSpec],
+    opts: Sequence[RunOptions],
+    ambient: Ambient,
+    cycle: Cycle,
+    key_on: NDArray[np.bool_] | None,
+) -> tuple[VehicleBatch, NDArray[np.float64] | None]:
+    """The batch pointed at the auxiliary profiles its runs' climate control implies."""
+    if key_on is not None and key_on.shape != (cycle.n_steps,):
+        raise ValueError(f"key_on has shape {key_on.shape}; the cycle has {cycle.n_steps} steps")
+    if key_on is None and all(o.climate is None for o in opts):
+        return batch, None
+    rows: dict[tuple[str, object, float | None], int] = {}
+    profiles: list[NDArray[np.float64]] = []
+    index = np.empty(len(specs))
+    for i, (spec, opt) in enumerate(zip(specs, opts, strict=True)):
+        key = (spec.content_hash, opt.climate, opt.aux_w)
+        if key not in rows:
+            rows[key] = len(profiles)
+            control = opt.climate if opt.climate is not None else CLIMATE_OFF
+            profiles.append(
+                auxiliary_profile(spec, ambient, control, cycle.dt, base_w=opt.aux_w, key_on=key_on)
+            )
+        index[i] = rows[key]
+    return batch.with_params(P_AUX_PROFILE=index), np.array(profiles)
 
 
 def assemble(

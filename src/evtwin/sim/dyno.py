@@ -17,6 +17,12 @@ The replay, per test:
 - powertrain: one or two generic PMSM drive units sharing the rated power,
   least-loss torque split, regeneration limited by axle and battery;
 - battery at mid charge and 25 C; AC energy through a generic charger.
+
+The climate tests (``ftp_20f``, ``sc03``; :mod:`evtwin.sim.epa_procedures`) add the
+test cell's temperature (tyres, battery resistance) and the generic car's cabin,
+heated or cooled to 72 F; the cabin is the generic body's scaled to the test
+weight (surface and heat capacity as mass^(2/3)). None of it was fitted: the
+climate tests are predictions from the constants fitted on the UDDS and highway.
 """
 
 from __future__ import annotations
@@ -26,13 +32,14 @@ import math
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..cycles import load_cycle
+from ..cycles.procedure import Schedule
+from ..physics.hvac import tyre_rolling_factor
 from ..physics.motor import DEFAULT_LOSS_FRACTIONS
 from ..reference.epa import DynoRecord
 from ..specs import Figure
@@ -46,11 +53,14 @@ from ..specs.tyre import Tyres
 from ..specs.vehicle import VehicleSpec
 from ..units import KPH, LBF, MILE, MPH, POUND, RPM, WH
 from ._layout import (
+    P_MASS,
     P_RADIUS,
 )
-from .conditions import EPA_CONDITIONS
+from .cabin import cabin_parameters, cabin_run
 from .drive import simulate
+from .epa_procedures import PROCEDURES, schedule_for
 from .prepare import (
+    ROAD_LOAD_REFERENCE_C,
     RunOptions,
     VehicleBatch,
     drive_unit,
@@ -69,6 +79,12 @@ DYNO_CYCLES: dict[str, str] = {
     "hwy": "hwfet",
     "highway": "hwfet",
     "charge depleting highway": "hwfet",
+    "ftp_20f": "ftp_20f",
+    "20f ftp": "ftp_20f",
+    "cold ftp": "ftp_20f",
+    "charge depleting 20 degree f ftp": "ftp_20f",
+    "sc03": "sc03",
+    "charge depleting sc03": "sc03",
 }
 
 #: Drive descriptions, EPA's and short ones, to the driven axles.
@@ -135,6 +151,11 @@ class DynoAssumptions:
         Rated power below this [W/kg of ETW] is a placeholder (see :func:`rated_power`).
     fallback_power_per_mass
         Power assumed for a placeholder [W/kg]: the median of the data set.
+    heat_pump
+        Whether the generic car heats its cabin with a heat pump (estimate: no; a
+        resistive heater, the bound that needs no knowledge of the car).
+    cabin_reference_mass
+        Test mass [kg] the generic body's cabin belongs to (a 4.7 m SUV, ETW 4750 lb).
     """
 
     quadratic_factor: float = 1.0
@@ -147,6 +168,8 @@ class DynoAssumptions:
     front_share: float = 0.45
     min_power_per_mass: float = 20.0
     fallback_power_per_mass: float = 110.0
+    heat_pump: bool = False
+    cabin_reference_mass: float = 2150.0
 
 
 #: The fitted generic car (see DynoAssumptions for how each value was found). The
@@ -271,10 +294,10 @@ def parse_drive(text: str) -> str:
 
 
 def parse_cycle(text: str) -> str:
-    """``udds`` or ``hwfet`` from the names the replay accepts."""
+    """``udds``, ``hwfet``, ``ftp_20f`` or ``sc03`` from the names the replay accepts."""
     key = " ".join(str(text).strip().lower().split())
     if key not in DYNO_CYCLES:
-        raise DynoInputError(f"unknown cycle {text!r}; use udds or hwfet")
+        raise DynoInputError(f"unknown cycle {text!r}; use udds, hwfet, ftp_20f or sc03")
     return DYNO_CYCLES[key]
 
 
@@ -335,7 +358,8 @@ def prepare_tests(tests: DynoTests, assumptions: DynoAssumptions = GENERIC) -> l
     for cyc_name in sorted(set(tests.cycle)):
         idx = np.flatnonzero(cycles == cyc_name)
         vehicles = [specs[d] for d in drives[idx]]
-        batch = prepare_batch(vehicles, EPA_CONDITIONS, RunOptions(soc_start=0.5))
+        proc = PROCEDURES[cyc_name]
+        batch = prepare_batch(vehicles, proc.ambient, RunOptions(soc_start=0.5))
         scale = power[idx] / _REF_POWER
         mass = tests.etw_lb[idx] * POUND
         radius = float(batch.params[0, P_RADIUS])
@@ -364,16 +388,51 @@ def prepare_tests(tests: DynoTests, assumptions: DynoAssumptions = GENERIC) -> l
     return out
 
 
+def _cabin_profiles(
+    p: _CycleBatch, schedule: Schedule, assumptions: DynoAssumptions
+) -> NDArray[np.float64] | None:
+    """Auxiliary load of each test along its schedule, or None without climate control."""
+    proc = PROCEDURES[p.cycle]
+    if proc.climate is None:
+        return None
+    base = cabin_parameters(generic_vehicle("fwd", assumptions))
+    mass = p.batch.params[:, P_MASS]
+    out = np.empty((len(mass), schedule.cycle.n_steps))
+    for i, m in enumerate(mass):
+        size = (m / assumptions.cabin_reference_mass) ** (2.0 / 3.0)
+        params = replace(
+            base,
+            conductance=base.conductance * size,
+            heat_capacity=base.heat_capacity * size,
+            glazing_area=base.glazing_area * size,
+            heat_pump=assumptions.heat_pump,
+        )
+        run = cabin_run(params, proc.ambient, proc.climate, schedule.cycle.dt, schedule.key_on)
+        out[i] = np.where(schedule.key_on, run.electrical + assumptions.aux_w, 0.0)
+    return out
+
+
 def predict_prepared(
-    prepared: list[_CycleBatch], n: int, assumptions: DynoAssumptions = GENERIC
+    prepared: list[_CycleBatch],
+    n: int,
+    assumptions: DynoAssumptions = GENERIC,
+    *,
+    sc03_cycle: str | Path | None = None,
 ) -> NDArray[np.float64]:
     """AC Wh/mi of packed tests under a set of generic constants."""
     out = np.full(n, np.nan)
     generic = generic_vehicle("fwd", assumptions)
     for p in prepared:
+        proc = PROCEDURES[p.cycle]
+        schedule = schedule_for(p.cycle, sc03_cycle)
         loss_factor = p.scale ** (assumptions.loss_exponent - 1.0)
         # The coast-down holds the powertrain's no-load drag; the maps add it back.
         road = p.road_load - p.drag * (p.scale * loss_factor)[:, None]
+        # The target holds the tyres' loss at 20 C; on the rolls they feel the cell.
+        k_tyre = float(tyre_rolling_factor(proc.ambient.temperature_c)) / float(
+            tyre_rolling_factor(ROAD_LOAD_REFERENCE_C)
+        )
+        road[:, :2] *= k_tyre
         batch = p.batch.with_params(
             P_ROLL0=road[:, 0],
             P_ROLL1=road[:, 1],
@@ -382,15 +441,35 @@ def predict_prepared(
             P_AUX=assumptions.aux_w,
             P_REGEN_DECEL=assumptions.regen_max_decel,
         )
-        res = simulate(batch, load_cycle(p.cycle), traces=False)
+        profiles = _cabin_profiles(p, schedule, assumptions)
+        if profiles is not None:
+            batch = batch.with_params(P_AUX_PROFILE=np.arange(len(p.index), dtype=float))
+        res = simulate(
+            batch,
+            schedule.cycle,
+            traces=False,
+            key_on=schedule.key_on if profiles is not None else None,
+            aux_profiles=profiles,
+        )
         ac = recharge_ac_energy_for(generic, res.energy.battery_chemical)
         out[p.index] = ac / WH / (res.distance / MILE)
     return out
 
 
-def predict(tests: DynoTests, assumptions: DynoAssumptions = GENERIC) -> NDArray[np.float64]:
-    """Predicted AC recharge energy per mile [Wh/mi] of each test."""
-    return predict_prepared(prepare_tests(tests, assumptions), len(tests), assumptions)
+def predict(
+    tests: DynoTests,
+    assumptions: DynoAssumptions = GENERIC,
+    *,
+    sc03_cycle: str | Path | None = None,
+) -> NDArray[np.float64]:
+    """Predicted AC recharge energy per mile [Wh/mi] of each test.
+
+    ``sc03_cycle`` is a trace file for the ``sc03`` tests (not shipped; see
+    :mod:`evtwin.sim.epa_procedures`).
+    """
+    return predict_prepared(
+        prepare_tests(tests, assumptions), len(tests), assumptions, sc03_cycle=sc03_cycle
+    )
 
 
 def tests_from_records(records: Sequence[DynoRecord]) -> DynoTests:
@@ -453,7 +532,11 @@ def read_tests(rows: Sequence[dict[str, str]]) -> DynoTests:
 
 
 def run_csv(
-    path_in: str | Path, path_out: str | Path, assumptions: DynoAssumptions = GENERIC
+    path_in: str | Path,
+    path_out: str | Path,
+    assumptions: DynoAssumptions = GENERIC,
+    *,
+    sc03_cycle: str | Path | None = None,
 ) -> int:
     """Read tests from ``path_in``, write them with ``ac_wh_per_mi`` to ``path_out``.
 
@@ -484,7 +567,13 @@ def run_csv(
         if None in row:
             raise DynoInputError(f"{path_in}: line {i + 2} has more fields than the header")
     tests = read_tests(rows)
-    values = predict(tests, assumptions)
+    if "sc03" in tests.cycle and sc03_cycle is None:
+        line = tests.cycle.index("sc03") + 2
+        raise DynoInputError(
+            f"{path_in}: line {line}, column cycle: sc03 needs the SC03 speed trace, "
+            "which evtwin does not ship; pass it with --sc03-cycle FILE"
+        )
+    values = predict(tests, assumptions, sc03_cycle=sc03_cycle)
     out_header = header if "ac_wh_per_mi" in header else [*header, "ac_wh_per_mi"]
     path_out = Path(path_out)
     fd, tmp = tempfile.mkstemp(dir=path_out.parent, prefix=f".{path_out.name}.", suffix=".tmp")

@@ -26,6 +26,7 @@ from ..physics.battery import (
     resistance_arrhenius,
 )
 from ..physics.drive_unit import DriveUnit, LossTable
+from ..physics.hvac import TYRE_REFERENCE_C, tyre_rolling_factor
 from ..physics.motor import DEFAULT_LOSS_FRACTIONS, LossFractions, loss_coefficients, motor_loss
 from ..physics.road_load import mass_equivalent
 from ..specs.battery import Battery
@@ -42,6 +43,7 @@ from ._layout import (
     N_SOC,
     P_AERO,
     P_AUX,
+    P_AUX_PROFILE,
     P_BATTERY,
     P_CAPACITY,
     P_FADE_HIGH,
@@ -65,6 +67,7 @@ from ._layout import (
     P_VOLTAGE_MIN,
     P_WIND,
 )
+from .cabin import ClimateControl
 from .conditions import Ambient
 
 #: Rotor inertia per unit of peak torque when a spec gives none [kg m^2 / (N m)].
@@ -79,6 +82,8 @@ VOLTAGE_MAX_FACTOR = 1.02
 #: coefficients' units imply (km/h: GTR 15, mph: EPA).
 RHO_REF_KPH = 100_000.0 / (287.05287 * 293.15)
 RHO_REF_MPH = 98_210.0 / (287.05287 * 293.15)
+#: Air temperature of both road-load references [C].
+ROAD_LOAD_REFERENCE_C = 20.0
 #: Speeds at which a coast-down is fitted, for removing the powertrain's no-load drag.
 _COAST_SPEEDS = np.linspace(15.0, 130.0, 24) * KPH
 
@@ -221,6 +226,11 @@ def no_load_drag_fit(units: Sequence[DriveUnit], radius: float) -> NDArray[np.fl
     return np.asarray(coeffs)
 
 
+#: Mass of a driver [kg]: the 75 kg of EU type approval (Regulation (EU) 1230/2012,
+#: Art. 2(4)), and the usual basis of makers' acceleration figures.
+DRIVER_MASS_KG = 75.0
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """Per-vehicle choices of a run that are not part of the vehicle's spec.
@@ -239,6 +249,13 @@ class RunOptions:
         Use the spec's measured road load when it has one.
     aux_w
         Auxiliary load [W]; default the spec's base load.
+    climate
+        Climate control (heating, cooling, set point); ``None`` for off. It makes the
+        auxiliary load vary along the run (see :mod:`evtwin.sim.cabin`).
+    road_load_at_reference
+        Apply the coast-down road load as given, without correcting its aerodynamic
+        term to the run's air density: what a chassis dynamometer does, whatever the
+        test cell's temperature. The tyres still feel the cell's temperature.
     """
 
     mass_kg: float | None = None
@@ -247,6 +264,8 @@ class RunOptions:
     regen: RegenPolicy | None = None
     use_coastdown: bool = True
     aux_w: float | None = None
+    climate: ClimateControl | None = None
+    road_load_at_reference: bool = False
 
 
 #: Run options as a vehicle's spec implies them (kerb mass, full battery, defaults).
@@ -277,6 +296,9 @@ def vehicle_row(
     )
     row[P_RADIUS] = radius
     rho = ambient.air_density
+    # Tyres roll harder in the cold (ISO 28580): relative to 20 C for a coast-down
+    # (the reference of SAE J2263 and GTR 15) and to ISO 28580's 25 C for a tyre's Crr.
+    tyre_t = float(tyre_rolling_factor(ambient.temperature_c))
     cd = spec.coastdown
     if options.use_coastdown and cd is not None:
         if isinstance(cd, CoastDownMph):
@@ -291,18 +313,22 @@ def vehicle_row(
         if cd.test_mass_kg is not None:
             a *= mass / cd.test_mass_kg.value
         drag = no_load_drag_fit(units, radius)
-        row[P_ROLL0] = a - drag[0]
-        row[P_ROLL1] = b - drag[1]
-        row[P_AERO] = (c - drag[2]) * rho / rho_ref
+        k_tyre = tyre_t / float(tyre_rolling_factor(ROAD_LOAD_REFERENCE_C))
+        row[P_ROLL0] = (a - drag[0]) * k_tyre
+        row[P_ROLL1] = (b - drag[1]) * k_tyre
+        k_air = 1.0 if options.road_load_at_reference else rho / rho_ref
+        row[P_AERO] = (c - drag[2]) * k_air
     else:
         crr = spec.tyres.rolling_resistance_coefficient.value
         rise = spec.tyres.rolling_resistance_rise_per_100kph
+        crr *= tyre_t / float(tyre_rolling_factor(TYRE_REFERENCE_C))
         row[P_ROLL0] = mass * GRAVITY * crr
         row[P_ROLL1] = mass * GRAVITY * crr * (rise.value if rise else 0.0) / (100.0 * KPH)
         row[P_AERO] = 0.5 * rho * spec.body.drag_area_m2
     row[P_WIND] = ambient.wind_mps
     row[P_POWERTRAIN_SCALE] = 1.0
     row[P_LOSS_FACTOR] = 1.0
+    row[P_AUX_PROFILE] = -1.0
     row[P_AUX] = options.aux_w if options.aux_w is not None else spec.auxiliary.base_load_w.value
 
     bat = spec.battery
@@ -405,6 +431,7 @@ def prepare_batch(
 
 
 __all__ = [
+    "DRIVER_MASS_KG",
     "L_TORQUE_MAX",
     "L_TORQUE_MIN",
     "RunOptions",

@@ -13,7 +13,9 @@ class Body(SpecModel):
 
     Lengths are in millimetres as spec sheets give them. ``frontal_area_m2`` is the
     projected frontal area and ``drag_coefficient`` the Cd referred to it; the
-    product CdA is what the road load needs.
+    product CdA is what the road load needs. ``cg_height_mm`` (optional) is the height
+    of the centre of gravity above the road at kerb mass; when absent, procedures that
+    need it estimate it from the height (``evtwin.sim.chassis``).
     """
 
     length_mm: PositiveFigure
@@ -25,6 +27,7 @@ class Body(SpecModel):
     ground_clearance_mm: PositiveFigure | None = None
     track_front_mm: PositiveFigure | None = None
     track_rear_mm: PositiveFigure | None = None
+    cg_height_mm: PositiveFigure | None = None
     frontal_area_m2: PositiveFigure
     drag_coefficient: PositiveFigure
 
@@ -45,6 +48,11 @@ class Body(SpecModel):
                     f"= {total:g} mm does not match length_mm = {self.length_mm.value:g} "
                     "within 2 %"
                 )
+        if self.cg_height_mm is not None and self.cg_height_mm.value >= self.height_mm.value / 2:
+            raise ValueError(
+                f"cg_height_mm ({self.cg_height_mm.value:g}) must be below half of "
+                f"height_mm ({self.height_mm.value:g})"
+            )
         box = self.width_mm.value * self.height_mm.value * 1e-6
         if self.frontal_area_m2.value > box:
             raise ValueError(

@@ -4,58 +4,15 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from .errors import SpecError
 from .vehicle import VehicleSpec
+from .yaml_document import line_of, read_document
 
 _PACKAGE_VEHICLES = "evtwin.data.vehicles"
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe YAML loader that rejects a key given twice in one mapping."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """The 1-based line of the deepest node of ``loc`` present in the YAML tree."""
-    node = root
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            nxt = None
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
-                    nxt = v
-                    line = k.start_mark.line + 1
-                    break
-            if nxt is None:
-                continue  # a union member's name or a computed location: skip it
-            node = nxt
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                node = node.value[part]
-                line = node.start_mark.line + 1
-        else:
-            break
-    return line
 
 
 def _problems(err: ValidationError, root: yaml.Node | None) -> list[str]:
@@ -64,7 +21,7 @@ def _problems(err: ValidationError, root: yaml.Node | None) -> list[str]:
         loc = tuple(e["loc"])
         path = ".".join(str(p) for p in loc if not str(p).startswith(("CoastDown",))) or "(top)"
         msg = e["msg"].removeprefix("Value error, ")
-        line = _line_of(root, loc)
+        line = line_of(root, loc)
         where = f" (line {line})" if line else ""
         if e["type"] == "extra_forbidden":
             msg = "unknown key"
@@ -84,8 +41,7 @@ def parse_vehicle(text: str, file: str = "<string>") -> VehicleSpec:
         or physically impossible. The message names the file, each field and its line.
     """
     try:
-        root = yaml.compose(text, Loader=_StrictLoader)
-        data = yaml.load(text, Loader=_StrictLoader)
+        root, data = read_document(text)
     except yaml.YAMLError as exc:
         raise SpecError(file, [f"not valid YAML: {exc}"]) from None
     if not isinstance(data, dict):

@@ -12,6 +12,7 @@ from pydantic import PrivateAttr, field_validator, model_validator
 from .base import SpecModel
 from .battery import Battery
 from .body import Body
+from .climate import Climate
 from .equipment import Auxiliary, Charging, Price
 from .figure import ESTIMATE
 from .mass import Mass
@@ -49,6 +50,8 @@ class VehicleSpec(SpecModel):
     coastdown
         Measured road load, if published. When given, it replaces the road load
         computed from the body and tyres at the reference conditions.
+    climate
+        Cabin heating and cooling (heat pump or not); estimated from the body when absent.
     price
         List prices.
     ratings
@@ -76,6 +79,7 @@ class VehicleSpec(SpecModel):
     auxiliary: Auxiliary
     charging: Charging
     coastdown: CoastDownKph | CoastDownMph | None = None
+    climate: Climate | None = None
     price: Price | None = None
     ratings: Ratings | None = None
     claims: tuple[Claim, ...] = ()
@@ -110,6 +114,9 @@ class VehicleSpec(SpecModel):
                     f"{path}.source {key!r} is not a key of sources "
                     f"(known: {', '.join(sorted(self.sources)) or 'none'}) nor 'estimate'"
                 )
+        if self.charging.dc_added is not None:
+            # Its range needs the car's rating on the same test to mean a charge.
+            self.charging.dc_added.as_charge_time(self.ratings)
         ids = [c.id for c in self.claims]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
