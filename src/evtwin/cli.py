@@ -117,10 +117,15 @@ _UNITS = (
     ("_km", "km"),
     ("_mi", "mi"),
     ("_s", "s"),
+    ("_min", "min"),
+    ("_pct", "%"),
+    ("_c", "C"),
     ("_m", "m"),
     ("_per_100kph", "per 100 km/h"),
     ("_per_100km", "per 100 km"),
     ("_per_100mi", "per 100 mi"),
+    ("_w_per_k", "W/K"),
+    ("_kj_per_k", "kJ/K"),
 )
 
 
