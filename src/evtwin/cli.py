@@ -558,11 +558,50 @@ def _print_card_figures(card: Any) -> None:
         f"({run['consumption_kwh_per_100km']:.1f} kWh/100 km from the wall; tariffs of "
         f"{run['as_of']}). Options and builds: evtwin configure."
     )
+    _print_card_offroad(card)
+
+
+def _print_card_offroad(card: Any) -> None:
+    """The card's geometry band and off-road scorecard."""
+    from .commands.offroad import print_scorecard
+
+    geo = card.geometry
+    g = Table(
+        title="Off-road geometry in degrees: the subject's band over its uncertain dimensions"
+    )
+    for col in ("vehicle", "ride height", "approach", "breakover", "departure"):
+        g.add_column(col, justify="left" if col in ("vehicle", "ride height") else "right")
+    band = geo["subject"]
+    if band is not None:
+        g.add_row(
+            band["vehicle"],
+            f"{band['mode']} (low-nominal-high)",
+            *(
+                f"{band[k]['low']:.0f}-{band[k]['nominal']:.0f}-{band[k]['high']:.0f}"
+                for k in ("approach_deg", "breakover_deg", "departure_deg")
+            ),
+        )
+    for ref in geo["references"]:
+        pub = ref["published"] or {}
+
+        def cell(k: str, ref: dict[str, Any] = ref, pub: dict[str, Any] = pub) -> str:
+            p = pub.get(k)
+            return f"{ref[k]:.0f}" + ("" if p is None else f" (published {p:g})")
+
+        g.add_row(
+            ref["vehicle"],
+            ref["mode"],
+            *(cell(k) for k in ("approach_deg", "breakover_deg", "departure_deg")),
+        )
+    out.print(g)
+    if card.offroad:
+        print_scorecard(card.offroad)
 
 
 from .commands.charge import charge  # noqa: E402
 from .commands.conditions import conditions  # noqa: E402
 from .commands.configure import configure  # noqa: E402
+from .commands.offroad import offroad  # noqa: E402
 from .commands.options import options  # noqa: E402
 from .commands.perf import perf  # noqa: E402
 
@@ -571,6 +610,7 @@ app.command()(perf)
 app.command()(charge)
 app.command()(options)
 app.command()(configure)
+app.command()(offroad)
 
 
 def main() -> None:

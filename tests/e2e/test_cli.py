@@ -149,3 +149,13 @@ def test_report_json_and_the_installed_command() -> None:
     assert price["total_low_gbp"] <= price["total_gbp"] <= price["total_high_gbp"]
     assert card["money"]["grant"]["eligible"] in (True, False)
     assert card["money"]["running_cost"]["cost_gbp_per_mi"] > 0
+    # Issue 4's sections: the geometry band and the off-road scorecard.
+    band = card["geometry"]["subject"]
+    for angle in ("approach_deg", "breakover_deg", "departure_deg"):
+        assert band[angle]["low"] <= band[angle]["nominal"] <= band[angle]["high"]
+    refs = {r["vehicle"] for r in card["geometry"]["references"]}
+    assert refs == {"defender-110", "bmw-ix3"}
+    scorecard = card["offroad"]
+    assert "defender-110" in scorecard["architectures"]
+    for arch in scorecard["architectures"]:
+        assert set(scorecard["results"][arch]) == set(scorecard["scenarios"])

@@ -1,6 +1,8 @@
 """The headline card: a vehicle's WLTP and EPA range over its spec uncertainty, its
 consumption and energy breakdown, its published claims, its real-world range matrix,
-performance, charging and priced base build, and its rivals alongside.
+performance, charging and priced base build, its off-road geometry band and the
+off-road scenario scorecard against the reference architectures, and its rivals
+alongside.
 
 This module assembles the card as plain data (dataclasses that turn into JSON);
 the command line renders it.
@@ -15,12 +17,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..configurator import configure
+from ..sim.geometry import geometry
 from ..sim.label import epa_label, wltp
+from ..sim.offroad import run_suite
 from ..sim.result import EnergyBreakdown
 from ..specs import VehicleSpec, load_vehicle, vehicle_names
+from ..specs.offroad_reference import load_reference
 from ..study.build_comparison import money
 from ..study.corners import Band, band
 from ..study.figures import ROWS, Figures, figures
+from ..study.geometry import geometry_band
 from ..units import MILE
 
 #: The energy terms of the card's breakdown, in the order shown.
@@ -110,6 +116,11 @@ class Card:
     performance: dict[str, object]  # the subject's performance summary
     charging: dict[str, object]  # the subject's 10-80 % session on a 350 kW charger
     money: dict[str, object]  # the subject's base build: price, grant, running cost
+    #: The subject's approach, breakover and departure band (when its file has a
+    #: geometry block) and the reference vehicles' angles, modelled and published.
+    geometry: dict[str, object]
+    #: The off-road scenario scorecard of the architectures (``evtwin offroad``).
+    offroad: dict[str, object]
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
@@ -132,6 +143,8 @@ class Card:
             "performance": self.performance,
             "charging": self.charging,
             "money": self.money,
+            "geometry": self.geometry,
+            "offroad": self.offroad,
         }
 
 
@@ -231,10 +244,14 @@ def _claims(spec: VehicleSpec, wltp_km: BandLine, epa_mi: BandLine) -> tuple[Cla
 
 
 def headline_card(
-    vehicle: str | VehicleSpec = "defender-sport", rivals: Sequence[str] | None = None
+    vehicle: str | VehicleSpec = "defender-sport",
+    rivals: Sequence[str] | None = None,
+    *,
+    offroad: bool = True,
 ) -> Card:
     """Build the headline card of a vehicle against its rivals (by default every other
-    shipped vehicle)."""
+    shipped vehicle). ``offroad=False`` leaves out the off-road scenario scorecard (the
+    card's slowest part, a few seconds)."""
     subject = vehicle if isinstance(vehicle, VehicleSpec) else load_vehicle(vehicle)
     rival_ids = [n for n in vehicle_names() if n != subject.id] if rivals is None else list(rivals)
     rival_specs = [load_vehicle(r) for r in rival_ids]
@@ -254,7 +271,40 @@ def headline_card(
         performance=own.performance.to_dict(),
         charging=own.to_dict()["charging"],
         money=_money(subject, own),
+        geometry=_geometry(subject),
+        offroad=run_suite().to_dict() if offroad else {},
     )
+
+
+#: The vehicles whose geometry the card sets beside the subject's: the mechanical
+#: Defender (with its published angles) and the road SUV of the off-road scorecard.
+GEOMETRY_REFERENCES = ("defender-110", "bmw-ix3")
+
+
+def _geometry(subject: VehicleSpec) -> dict[str, object]:
+    band = geometry_band(subject).to_dict() if subject.geometry is not None else None
+    refs: list[dict[str, object]] = []
+    for ref_id in GEOMETRY_REFERENCES:
+        if ref_id == subject.id:
+            continue
+        if ref_id == "defender-110":
+            ref = load_reference(ref_id)
+            for pub in ref.published:
+                g = geometry(ref, pub.mode).to_dict()
+                g["published"] = {
+                    k: (f.value if f is not None else None)
+                    for k, f in (
+                        ("approach_deg", pub.approach_deg),
+                        ("breakover_deg", pub.breakover_deg),
+                        ("departure_deg", pub.departure_deg),
+                    )
+                }
+                refs.append(g)
+        else:
+            g = geometry(load_vehicle(ref_id)).to_dict()
+            g["published"] = None
+            refs.append(g)
+    return {"subject": band, "references": refs}
 
 
 def _round(x: float | None) -> float | None:

@@ -15,6 +15,7 @@ from .body import Body
 from .climate import Climate
 from .equipment import Auxiliary, Charging, Price
 from .figure import ESTIMATE
+from .geometry import Geometry
 from .mass import Mass
 from .motor import Axle
 from .ratings import Claim, Ratings
@@ -52,6 +53,9 @@ class VehicleSpec(SpecModel):
         computed from the body and tyres at the reference conditions.
     climate
         Cabin heating and cooling (heat pump or not); estimated from the body when absent.
+    geometry
+        Off-road geometry (the body's lower outline, ride heights, articulation, wading
+        depth), for approach, breakover and departure angles; optional.
     price
         List prices.
     ratings
@@ -80,6 +84,7 @@ class VehicleSpec(SpecModel):
     charging: Charging
     coastdown: CoastDownKph | CoastDownMph | None = None
     climate: Climate | None = None
+    geometry: Geometry | None = None
     price: Price | None = None
     ratings: Ratings | None = None
     claims: tuple[Claim, ...] = ()
