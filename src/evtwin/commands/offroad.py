@@ -91,7 +91,8 @@ def print_scorecard(data: dict[str, Any]) -> None:
     from ..sim.offroad_scenarios import SCENARIOS
     from ..specs.offroad_architecture import load_architectures
 
-    names = {a.id: a.name for a in load_architectures().architectures}
+    archs = {a.id: a for a in load_architectures().architectures}
+    names = {k: a.name for k, a in archs.items()}
     chosen = data["architectures"]
     scenarios = data["scenarios"]
     results = data["results"]
@@ -118,3 +119,6 @@ def print_scorecard(data: dict[str, Any]) -> None:
             cells.append("-" if v is None or not math.isfinite(v) else f"{v:.2f}")
         e.add_row(SCENARIOS[s].name, *cells)
     out.print(e)
+    for a in chosen:
+        if a in archs and archs[a].limitation:
+            out.print(f"limitation, {names[a]}: {archs[a].limitation}")

@@ -826,6 +826,11 @@ class Scorecard:
             "results": {
                 a: {s: r.to_dict() for s, r in per.items()} for a, per in self.results.items()
             },
+            "limitations": {
+                a: _architectures()[a].limitation
+                for a in self.architectures
+                if a in _architectures() and _architectures()[a].limitation
+            },
         }
 
 

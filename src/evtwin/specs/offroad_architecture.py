@@ -84,7 +84,9 @@ class MechanicalDrive(SpecModel):
     engine_torque_nm
         Engine peak torque [N m].
     engine_inertia_kgm2
-        Rotating inertia of the engine and gearbox input [kg m^2].
+        Inertia turning rigidly with the wheels at crawl: the torque converter's
+        turbine and the gearbox input (the engine itself is fluid-coupled through the
+        unlocked converter) [kg m^2].
     wheel_torque_high_nm, wheel_torque_low_nm
         Largest total torque at the wheels in first gear, high and low range [N m]
         (engine peak torque x first gear x transfer ratio x final drive x efficiency).
@@ -183,6 +185,8 @@ class Architecture(SpecModel):
     wading_depth_mm: PositiveFigure
     air_suspension: bool
     note: str | None = None
+    #: A known weakness of this architecture's model, printed beside its results.
+    limitation: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Architecture:
