@@ -180,6 +180,8 @@ CRAWL_KP_PER_KG = 2.0
 CRAWL_KI_PER_KG = 1.0
 #: Gains of the driver's foot on the pedal: per m/s of speed error, per metre.
 #: Estimate: a driver applies full pedal for a 2 m/s error, more slowly than a controller.
+#: Scaled by ``P_GAIN_SCALE`` for a slow engine: a driver feathers a throttle that
+#: answers late (unscaled, a 0.3 s lag in low range made the pedal loop ring).
 DRIVER_KP = 0.5
 DRIVER_KI = 0.25
 
@@ -481,8 +483,9 @@ def run_one(  # type: ignore[no-untyped-def]
             )
             t_dem = f_dem * r
         else:
+            ks = p[P_GAIN_SCALE]
             pedal, integ = speed_hold_step(
-                v, p[P_SET_SPEED], integ, DRIVER_KP, DRIVER_KI, -1.0, 1.0, dt
+                v, p[P_SET_SPEED], integ, DRIVER_KP * ks, DRIVER_KI * ks, -1.0, 1.0, dt
             )
             share = pedal_to_demand(pedal, p[P_PEDAL_EXP])
             # Full pedal asks the motors' torque; full brake pedal the four brakes'.
