@@ -3,7 +3,7 @@
 from .battery import Battery
 from .body import Body
 from .equipment import Auxiliary, Charging, Price
-from .errors import SpecError
+from .errors import DataFileError, SpecError
 from .figure import ESTIMATE, Figure
 from .loader import load_vehicle, parse_vehicle, vehicle_names
 from .mass import Mass
@@ -25,6 +25,7 @@ __all__ = [
     "Claim",
     "CoastDownKph",
     "CoastDownMph",
+    "DataFileError",
     "Figure",
     "LossModel",
     "Mass",

@@ -15,15 +15,14 @@ from __future__ import annotations
 from importlib import resources
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import ValidationError, model_validator
+from pydantic import model_validator
 
 from .base import SpecModel
+from .errors import DataFileError
 from .figure import ESTIMATE, Figure, PositiveFigure, bounded
 from .sources import Source
-from .terrain_response import DataFileError
 from .walk import iter_sourced
-from .yaml_document import line_of, read_document
+from .yaml_document import read_model
 
 _PACKAGE = "evtwin.data.offroad"
 _FILE = "architectures.yaml"
@@ -223,21 +222,7 @@ class ArchitectureFile(SpecModel):
 
 def parse_architectures(text: str, file: str = "<string>") -> ArchitectureFile:
     """Validate the YAML text of an architectures file (:class:`SpecError` if wrong)."""
-    try:
-        root, data = read_document(text)
-    except yaml.YAMLError as exc:
-        raise DataFileError(file, [f"not valid YAML: {exc}"]) from None
-    try:
-        return ArchitectureFile.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for e in exc.errors():
-            loc = tuple(e["loc"])
-            line = line_of(root, loc)
-            where = f" (line {line})" if line else ""
-            msg = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
-            problems.append(f"{'.'.join(str(p) for p in loc) or '(top)'}{where}: {msg}")
-        raise DataFileError(file, problems) from None
+    return read_model(text, file, ArchitectureFile, DataFileError)
 
 
 def load_architectures() -> ArchitectureFile:

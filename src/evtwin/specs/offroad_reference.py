@@ -14,15 +14,16 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from .base import SpecModel
-from .errors import SpecError
+from .errors import DataFileError
 from .figure import ESTIMATE, Figure, FractionFigure, PositiveFigure
 from .geometry import Geometry
 from .sources import Source
 from .tyre import ROLLING_RADIUS_SHARE, tyre_diameter_m
 from .walk import iter_sourced
+from .yaml_document import read_model
 
 _PACKAGE = "evtwin.data.offroad"
 
@@ -146,20 +147,9 @@ def load_reference(name: str) -> OffroadReference:
             f"no reference vehicle {name!r}; references: {', '.join(reference_names())}"
         )
     file = f"offroad/{name}.yaml"
-    try:
-        data = yaml.safe_load(res.read_text(encoding="utf-8"))
-        ref = OffroadReference.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise SpecError(file, [f"not valid YAML: {exc}"]) from None
-    except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        ]
-        raise SpecError(file, problems) from None
+    ref = read_model(res.read_text(encoding="utf-8"), file, OffroadReference, DataFileError)
     if ref.id != name:
-        raise SpecError(file, [f"id: {ref.id!r} does not match the file name"])
+        raise DataFileError(file, [f"id: {ref.id!r} does not match the file name"])
     return ref
 
 

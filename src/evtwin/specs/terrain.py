@@ -18,14 +18,13 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from .base import SpecModel
-from .errors import SpecError
+from .errors import DataFileError, SpecError
 from .figure import ESTIMATE, Figure, NonNegativeFigure, PositiveFigure, bounded
 from .sources import Source
-from .yaml_document import line_of, read_document
+from .yaml_document import read_model
 
 _PACKAGE = "evtwin.data.terrain"
 SURFACES_FILE = "surfaces.yaml"
@@ -152,27 +151,7 @@ def table_figures(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Fig
 
 
 def _parse(text: str, file: str, model: type[SurfaceTable] | type[SoilTable]) -> BaseModel:
-    try:
-        root, data = read_document(text)
-    except yaml.YAMLError as exc:
-        raise SpecError(file, [f"not valid YAML: {exc}"]) from None
-    if not isinstance(data, dict):
-        raise SpecError(file, ["(top): the file must hold a mapping of fields"])
-    try:
-        table = model.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for e in exc.errors():
-            loc = tuple(e["loc"])
-            line = line_of(root, loc)
-            where = f" (line {line})" if line else ""
-            msg = e["msg"].removeprefix("Value error, ")
-            if e["type"] == "extra_forbidden":
-                msg = "unknown key"
-            elif e["type"] == "missing":
-                msg = "required but missing"
-            problems.append(f"{'.'.join(str(p) for p in loc) or '(top)'}{where}: {msg}")
-        raise SpecError(file, problems) from None
+    table: SurfaceTable | SoilTable = read_model(text, file, model, DataFileError)
     bad = [
         f"{path}: source {fig.source!r} is not a key of sources"
         for path, fig in table_figures(table, "")

@@ -22,9 +22,9 @@ import yaml
 from pydantic import ValidationError, model_validator
 
 from .base import SpecModel
-from .errors import SpecError
+from .errors import DataFileError
 from .figure import ESTIMATE, Figure, PositiveFigure, bounded
-from .yaml_document import line_of, read_document
+from .yaml_document import read_document, validation_problems
 
 _PACKAGE = "evtwin.data.terrain_response"
 
@@ -170,35 +170,6 @@ class AutoCalibration(SpecModel):
     rules: AutoRules
 
 
-class DataFileError(SpecError):
-    """A Terrain Response or architecture file that cannot be used (names the file,
-    each field and its line, as :class:`SpecError` does for vehicle files)."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        super().__init__(file, problems)
-        lines = "\n".join(f"  - {p}" for p in problems)
-        self.args = (f"invalid data file {file}:\n{lines}",)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-def _problems(err: ValidationError, root: yaml.Node | None) -> list[str]:
-    out = []
-    for e in err.errors():
-        loc = tuple(e["loc"])
-        path = ".".join(str(p) for p in loc) or "(top)"
-        msg = e["msg"].removeprefix("Value error, ")
-        line = line_of(root, loc)
-        where = f" (line {line})" if line else ""
-        if e["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif e["type"] == "missing":
-            msg = "required but missing"
-        out.append(f"{path}{where}: {msg}")
-    return out
-
-
 def parse_mode(text: str, file: str = "<string>") -> ModeCalibration | AutoCalibration:
     """Validate the YAML text of one mode file (Auto's has ``rules``, the others a table).
 
@@ -219,7 +190,7 @@ def parse_mode(text: str, file: str = "<string>") -> ModeCalibration | AutoCalib
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise DataFileError(file, _problems(exc, root)) from None
+        raise DataFileError(file, validation_problems(exc, root)) from None
 
 
 def _read(mode_id: str) -> ModeCalibration | AutoCalibration:

@@ -8,9 +8,15 @@ the results are identical, marks and lines included.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import SpecError
+
+M = TypeVar("M", bound=BaseModel)
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -70,4 +76,46 @@ def line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
-__all__ = ["StrictLoader", "line_of", "read_document"]
+def validation_problems(
+    err: ValidationError, root: yaml.Node | None, skip: Sequence[str] = ()
+) -> list[str]:
+    """One line per problem of a pydantic error: the field's dotted path, its line in
+    the YAML and what is wrong (location parts starting with a ``skip`` prefix, such as
+    the names of a union's members, are left out of the path)."""
+    out = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        path = ".".join(str(p) for p in loc if not str(p).startswith(tuple(skip))) or "(top)"
+        msg = e["msg"].removeprefix("Value error, ")
+        line = line_of(root, loc)
+        where = f" (line {line})" if line else ""
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif e["type"] == "missing":
+            msg = "required but missing"
+        out.append(f"{path}{where}: {msg}")
+    return out
+
+
+def read_model(
+    text: str,
+    file: str,
+    model: type[M],
+    error: type[SpecError] = SpecError,
+    skip: Sequence[str] = (),
+) -> M:
+    """Parse YAML text and validate it as ``model``; ``error`` names the file, each
+    field and its line when the text is not valid YAML, not a mapping, or not valid."""
+    try:
+        root, data = read_document(text)
+    except yaml.YAMLError as exc:
+        raise error(file, [f"not valid YAML: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise error(file, ["(top): the file must hold a mapping of fields"])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(file, validation_problems(exc, root, skip)) from None
+
+
+__all__ = ["StrictLoader", "line_of", "read_document", "read_model", "validation_problems"]
