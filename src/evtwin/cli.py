@@ -604,6 +604,7 @@ from .commands.configure import configure  # noqa: E402
 from .commands.offroad import offroad  # noqa: E402
 from .commands.options import options  # noqa: E402
 from .commands.perf import perf  # noqa: E402
+from .commands.sweep import sweep, sweep_query  # noqa: E402
 
 app.command()(conditions)
 app.command()(perf)
@@ -611,6 +612,8 @@ app.command()(charge)
 app.command()(options)
 app.command()(configure)
 app.command()(offroad)
+app.command()(sweep)
+app.command("sweep-query")(sweep_query)
 
 
 def main() -> None:

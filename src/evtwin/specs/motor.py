@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import model_validator
 
 from .base import SpecModel
-from .figure import ESTIMATE, EfficiencyFigure, NonNegativeFigure, PositiveFigure
+from .figure import (
+    ESTIMATE,
+    EfficiencyFigure,
+    Figure,
+    NonNegativeFigure,
+    PositiveFigure,
+    bounded,
+)
 from .table import Map2D
 
 MotorType = Literal["pmsm", "induction", "eesm"]
@@ -43,6 +50,15 @@ class LossModel(SpecModel):
         return self
 
 
+# Plausibility bounds of one axle's drive unit, well beyond any road vehicle's (the
+# largest shaft figures of heavy-truck e-axles are a few thousand N m and under 1 MW):
+# a value past them is a typing error, and the loss maps and axle split, tabulated up
+# to the peak torque, would lose all resolution at road loads.
+_ShaftPower = Annotated[Figure, bounded(gt=0, le=2000.0)]
+_ShaftTorque = Annotated[Figure, bounded(gt=0, le=10_000.0)]
+_ShaftSpeed = Annotated[Figure, bounded(gt=0, le=50_000.0)]
+
+
 class Motor(SpecModel):
     """The electric drive unit of one axle (all its motors together) and its inverter.
 
@@ -69,11 +85,11 @@ class Motor(SpecModel):
     """
 
     type: MotorType
-    peak_power_kw: PositiveFigure
-    peak_torque_nm: PositiveFigure
-    continuous_power_kw: PositiveFigure | None = None
-    continuous_torque_nm: PositiveFigure | None = None
-    max_speed_rpm: PositiveFigure
+    peak_power_kw: _ShaftPower
+    peak_torque_nm: _ShaftTorque
+    continuous_power_kw: _ShaftPower | None = None
+    continuous_torque_nm: _ShaftTorque | None = None
+    max_speed_rpm: _ShaftSpeed
     rotor_inertia_kgm2: PositiveFigure | None = None
     loss_model: LossModel | None = None
     efficiency_map: Map2D | None = None

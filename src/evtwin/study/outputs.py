@@ -1,0 +1,42 @@
+"""The results a study can record, each with its unit and the procedure that makes it.
+
+The names are the keys of :data:`evtwin.study.figures.ROWS` where both exist, so a
+study's columns read like the headline card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Procedure = Literal["wltp", "epa", "winter"]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One recordable result."""
+
+    name: str
+    unit: str
+    procedure: Procedure
+    description: str
+
+
+OUTPUTS: dict[str, Output] = {
+    o.name: o
+    for o in (
+        Output("wltp_range_km", "km", "wltp", "WLTP pure electric range, combined"),
+        Output("wltp_city_range_km", "km", "wltp", "WLTP pure electric range, city"),
+        Output("wltp_kwh_per_100km", "kWh/100 km", "wltp", "WLTP consumption from the wall"),
+        Output("epa_range_mi", "mi", "epa", "EPA label range, combined (0.7 adjustment)"),
+        Output("epa_kwh_per_100mi", "kWh/100 mi", "epa", "EPA label consumption, combined"),
+        Output(
+            "winter_motorway_range_mi",
+            "mi",
+            "winter",
+            "UK winter motorway: 70 mph at 4 C, heating on, from full until empty",
+        ),
+    )
+}
+
+__all__ = ["OUTPUTS", "Output", "Procedure"]
