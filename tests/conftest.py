@@ -13,6 +13,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the stores that checks cache (``evtwin claims``, the report) out of the
+    user's cache: one folder per test session, shared by the commands tests start."""
+    import tempfile
+
+    if "EVTWIN_CACHE_DIR" not in os.environ:
+        os.environ["EVTWIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="evtwin-test-cache-")
+
+
 def _find_shared_data() -> Path | None:
     """The project's reference data (see shared/data/README.md).
 

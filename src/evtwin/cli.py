@@ -401,10 +401,13 @@ def dyno(
 @_input_errors
 def report(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> None:
     """The headline card: WLTP and EPA range over the spec's uncertainty, and the rivals."""
+    from .commands.claims import print_check
+    from .commands.study_run import executor_for
     from .report.card import BREAKDOWN_TERMS, headline_card
 
+    factory, n = executor_for(None, None, False)
     with err.status("simulating...", spinner="dots") if not json_ else contextlib.nullcontext():
-        card = headline_card(vehicle)
+        card = headline_card(vehicle, claims_executor=factory, claims_workers=n)
     if json_:
         _print_json(card.to_dict())
         return
@@ -437,6 +440,9 @@ def report(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> Non
             rng = f"{_fmt(cl.low)}-{_fmt(cl.high)} {cl.unit}"
             c.add_row(f"{rng}: {cl.text}", cl.source, cl.wltp, cl.epa)
         out.print(c)
+    if card.claims_check is not None:
+        out.print("[bold]Claims check[/] (`evtwin claims`): every unknown drawn at once")
+        print_check(card.claims_check)
     bt = Table(title="Energy breakdown on the WLTC (nominal spec), Wh/km")
     bt.add_column("vehicle")
     for k in BREAKDOWN_TERMS:
@@ -599,10 +605,12 @@ def _print_card_offroad(card: Any) -> None:
 
 
 from .commands.charge import charge  # noqa: E402
+from .commands.claims import claims  # noqa: E402
 from .commands.conditions import conditions  # noqa: E402
 from .commands.configure import configure  # noqa: E402
 from .commands.offroad import offroad  # noqa: E402
 from .commands.options import options  # noqa: E402
+from .commands.pareto import pareto  # noqa: E402
 from .commands.perf import perf  # noqa: E402
 from .commands.sweep import sweep, sweep_query  # noqa: E402
 
@@ -614,6 +622,8 @@ app.command()(configure)
 app.command()(offroad)
 app.command()(sweep)
 app.command("sweep-query")(sweep_query)
+app.command()(claims)
+app.command()(pareto)
 
 
 def main() -> None:

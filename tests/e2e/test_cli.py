@@ -134,6 +134,12 @@ def test_report_json_and_the_installed_command() -> None:
     assert card["subject"]["id"] == "defender-sport"
     assert {r["id"] for r in card["rivals"]} >= {"jaguar-i-pace", "tesla-model-y"}
     assert card["claims"], "the Defender Sport's range claims are set against the bands"
+    # Issue 5: the claims check, each range claim's probability on each test.
+    cc = card["claims_check"]
+    assert {d["test"] for d in cc["distributions"]} == {"wltp", "epa", "winter_motorway"}
+    ranged = [c for c in cc["claims"] if c["kind"] == "range"]
+    assert {c["id"] for c in ranged} == {c["id"] for c in card["claims"]}
+    assert all(len(c["probabilities"]) == 3 for c in ranged)
     # Issue 3's sections: the real-world matrix, performance, charging, a priced build.
     own = card["figures"]["defender-sport"]
     assert set(card["figures"]) == {"defender-sport", *(r["id"] for r in card["rivals"])}

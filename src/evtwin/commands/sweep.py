@@ -6,29 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
 from ..cli_support import JsonOpt, err, input_errors, out, print_json
-
-
-class _Rate(ProgressColumn):
-    """Samples per second over the run so far."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:,.0f} samples/s")
+from .study_run import LocalClusterOpt, SchedulerOpt, WorkersOpt, executor_for, study_progress
 
 
 @input_errors
@@ -38,21 +19,9 @@ def sweep(
         Path | None,
         typer.Option("--out", help="The results store (a folder); default: beside the study."),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help="Worker processes (default: every core; 1 runs here). With --scheduler, "
-            "the cluster's workers: two chunks per worker are kept in flight.",
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Run on a Dask cluster at this address (tcp://...)."),
-    ] = None,
-    local_cluster: Annotated[
-        bool, typer.Option("--local-cluster", help="Start a Dask LocalCluster for the run.")
-    ] = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    local_cluster: LocalClusterOpt = False,
     resume: Annotated[
         bool,
         typer.Option(
@@ -68,57 +37,19 @@ def sweep(
     interruption to resume. Query the store with `evtwin sweep-query`.
     """
     from ..study.definition import load_study
-    from ..study.executors import dask_executor, default_workers, process_pool, serial
-    from ..study.runner import ExecutorFactory, run_study
+    from ..study.runner import run_study
 
-    if scheduler and local_cluster:
-        raise ValueError("give --scheduler or --local-cluster, not both")
-    if workers is not None and workers < 1:
-        raise ValueError(f"--workers must be 1 or more, got {workers}")
+    factory, n = executor_for(workers, scheduler, local_cluster)
     plan = load_study(study)
     target = out_dir or study.with_suffix("").with_name(study.stem + "-results")
-    n = workers or default_workers()
-    factory: ExecutorFactory
-    if scheduler:
-        factory = lambda: dask_executor(scheduler)  # noqa: E731
-    elif local_cluster:
-        factory = lambda: dask_executor(workers=n)  # noqa: E731
-    elif n == 1:
-        factory = serial
-    else:
-        factory = lambda: process_pool(n)  # noqa: E731
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        _Rate(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=err,
-        disable=json_,
-    )
-    stored_so_far = [0]
-    with bar:
-        task = bar.add_task(plan.study.name, total=plan.n_samples)
-
-        def progress(rows: int, stored: int, total: int) -> None:
-            # The first call counts what the store already held: not this run's rate.
-            if rows == 0:
-                bar.reset(task, completed=stored)
-            else:
-                bar.update(task, completed=stored)
-            stored_so_far[0] = stored
-
+    with study_progress(plan.study.name, plan.n_samples, disable=json_) as (progress, stored):
         try:
             run = run_study(
                 plan, target, executor=factory, workers=n, fresh=not resume, progress=progress
             )
         except KeyboardInterrupt:
-            bar.stop()
             err.print(
-                f"interrupted: {stored_so_far[0]:,} of {plan.n_samples:,} samples are stored "
+                f"interrupted: {stored[0]:,} of {plan.n_samples:,} samples are stored "
                 f"in {target}; run the same command to resume"
             )
             raise typer.Exit(130) from None

@@ -402,22 +402,21 @@ def prepare_batch(
     rows = []
     maps: list[SplitMap] = []
     bats: list[NDArray[np.float64]] = []
+    # Index by identity and by content: a study's thousands of cars share few tables,
+    # and a linear search of them would grow with the square of the batch.
+    map_index: dict[int, int] = {}
+    bat_index: dict[tuple[tuple[int, ...], bytes], int] = {}
     for spec, opt in zip(specs, opts, strict=True):
         row, tables, smap = vehicle_row(spec, ambient, opt)
-        for i, known in enumerate(maps):
-            if known is smap:
-                row[P_MAP] = i
-                break
-        else:
-            row[P_MAP] = len(maps)
+        if id(smap) not in map_index:
+            map_index[id(smap)] = len(maps)
             maps.append(smap)
-        for i, known_b in enumerate(bats):
-            if np.array_equal(known_b, tables):
-                row[P_BATTERY] = i
-                break
-        else:
-            row[P_BATTERY] = len(bats)
+        row[P_MAP] = map_index[id(smap)]
+        key = (tables.shape, np.ascontiguousarray(tables).tobytes())
+        if key not in bat_index:
+            bat_index[key] = len(bats)
             bats.append(tables)
+        row[P_BATTERY] = bat_index[key]
         rows.append(row)
     return VehicleBatch(
         names=tuple(s.id for s in specs),

@@ -16,6 +16,7 @@ A study file (YAML) or the same fields in Python::
     correlation:                     # optional, between sampled variables (Gaussian copula)
       - {variables: [mass.kerb_kg, body.drag_coefficient], rho: 0.4}
     outputs: [wltp_range_km, wltp_kwh_per_100km, epa_range_mi]
+    check_corners: true              # all variables at their low (high) ends together valid
 
 A variable is addressed by the dotted path of a spec figure (``evtwin show`` lists
 them). ``uniform`` and ``triangular`` default to the figure's ``low``/``value``/``high``;
@@ -110,9 +111,23 @@ class Study(SpecModel):
     sampler: Sampler = "lhs"
     samples: int = Field(default=1, ge=1, le=MAX_SAMPLES, strict=True)
     chunk_size: int = Field(default=1024, ge=1, le=1_000_000, strict=True)
-    variables: dict[str, Variable] = Field(min_length=1)
+    variables: dict[str, Variable] = Field(default_factory=dict)
+    #: Choices of the vehicle's options, each a grid dimension: ``{name: [alternative,
+    #: ...]}`` where an alternative is an option id, several joined by ``+``, or
+    #: ``standard`` (the catalogue's standard choices only).
+    options: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    #: What ``evtwin pareto`` trades off: ``{output: max | min}``.
+    objectives: dict[str, Literal["max", "min"]] = Field(default_factory=dict)
     correlation: tuple[Correlation, ...] = ()
     outputs: tuple[str, ...] = Field(min_length=1)
+    #: Check before running that every variable at each end of its range (the others
+    #: at nominal), and all at their low ends together and at their high ends
+    #: together, make a valid vehicle. Turn it off for variables the spec constrains
+    #: jointly (a length and the wheelbase and overhangs it must equal):
+    #: samples that break a constraint are then recorded with their reason in the
+    #: ``error`` column and left out of every summary, which conditions the draws
+    #: on a consistent car.
+    check_corners: bool = True
 
     @property
     def content_hash(self) -> str:
@@ -139,6 +154,27 @@ class ResolvedVariable:
 
 
 @dataclass(frozen=True)
+class OptionGroup:
+    """One choice among options: its alternatives, each a tuple of option ids."""
+
+    name: str
+    alternatives: tuple[str, ...]  # as written: "tyres-all-terrain+wheels-19", "standard"
+
+    @property
+    def column(self) -> str:
+        return f"option__{self.name}"
+
+    def ids(self, k: int) -> tuple[str, ...]:
+        """The option ids of alternative ``k``."""
+        a = self.alternatives[k]
+        return () if a == STANDARD else tuple(x.strip() for x in a.split("+"))
+
+
+#: The alternative of an option group that adds nothing to the standard build.
+STANDARD = "standard"
+
+
+@dataclass(frozen=True)
 class StudyPlan:
     """A validated study joined to its vehicle: everything a worker needs, picklable.
 
@@ -151,11 +187,23 @@ class StudyPlan:
     grid_vars: tuple[ResolvedVariable, ...]
     sampled_vars: tuple[ResolvedVariable, ...]
     correlation: NDArray[np.float64]  # (n_sampled, n_sampled)
+    option_groups: tuple[OptionGroup, ...] = ()
+
+    @property
+    def n_options(self) -> int:
+        """Combinations of the option groups (1 without any)."""
+        return int(np.prod([len(g.alternatives) for g in self.option_groups], dtype=np.int64))
+
+    @property
+    def n_figure_grid(self) -> int:
+        """Points of the grid of figure variables (1 without any)."""
+        return int(np.prod([len(v.grid) for v in self.grid_vars], dtype=np.int64))
 
     @property
     def n_grid(self) -> int:
-        """Points of the full-factorial grid (1 without grid variables)."""
-        return int(np.prod([len(v.grid) for v in self.grid_vars], dtype=np.int64))
+        """Points of the full-factorial grid: option combinations times figure grid points
+        (the options vary slowest)."""
+        return self.n_options * self.n_figure_grid
 
     @property
     def draws(self) -> int:
@@ -279,14 +327,23 @@ def resolve(
     for path in set(study.outputs) - set(OUTPUTS):
         known = ", ".join(OUTPUTS)
         errs.append(f"{at('outputs')}: unknown output {path!r}; known: {known}")
+    if not study.variables and not study.options:
+        errs.append(f"{at('variables')}: a study needs variables, options, or both")
+    groups = _option_groups(study, spec, at, errs)
+    for name in study.objectives:
+        if name not in study.outputs:
+            errs.append(f"{at('objectives', name)}: an objective must be one of the outputs")
     sampled = tuple(v for v in resolved.values() if not v.grid)
     grid = tuple(v for v in resolved.values() if v.grid)
     corr = _correlation(study, sampled, at, errs)
     if not errs:
-        errs.extend(_check_corners(spec, tuple(resolved.values()), at))
+        errs.extend(_check_corners(spec, tuple(resolved.values()), at, study.check_corners))
     if not errs:
-        n = int(np.prod([len(v.grid) for v in grid], dtype=np.int64)) * (
-            study.samples if sampled else 1
+        n_opt = int(np.prod([len(g.alternatives) for g in groups], dtype=np.int64))
+        n = (
+            n_opt
+            * int(np.prod([len(v.grid) for v in grid], dtype=np.int64))
+            * (study.samples if sampled else 1)
         )
         if n > MAX_SAMPLES:
             errs.append(f"{at('samples')}: the study has {n:,} samples, over {MAX_SAMPLES:,}")
@@ -294,7 +351,53 @@ def resolve(
             errs.append(f"{at('samples')}: every variable is a grid; leave samples out")
     if errs:
         raise StudyError(file, errs)
-    return StudyPlan(study, spec, file, grid, sampled, corr)
+    return StudyPlan(study, spec, file, grid, sampled, corr, groups)
+
+
+def _option_groups(
+    study: Study, spec: VehicleSpec, at: Any, errs: list[str]
+) -> tuple[OptionGroup, ...]:
+    """The option groups, each alternative and each combination checked by building it."""
+    if not study.options:
+        return ()
+    from itertools import product
+
+    from ..configurator import configure
+    from ..configurator.errors import OptionError
+
+    groups = []
+    for name, alts in study.options.items():
+        where = at("options", name)
+        if not alts or len(set(alts)) != len(alts):
+            errs.append(f"{where}: give distinct alternatives, at least one")
+            continue
+        if not name.replace("-", "_").isidentifier():
+            errs.append(f"{where}: name a group with letters, digits, - and _")
+            continue
+        g = OptionGroup(name, tuple(alts))
+        bad = False
+        for k, alt in enumerate(alts):
+            try:
+                configure(spec, g.ids(k))
+            except (OptionError, ValueError) as exc:
+                errs.append(f"{where}: {alt!r}: {exc}")
+                bad = True
+        if not bad:
+            groups.append(g)
+    if errs or not groups:
+        return tuple(groups)
+    combos = list(product(*(range(len(g.alternatives)) for g in groups)))
+    if len(combos) > 10_000:
+        errs.append(f"{at('options')}: {len(combos):,} combinations; at most 10,000")
+        return tuple(groups)
+    for combo in combos:
+        ids = [i for g, k in zip(groups, combo, strict=True) for i in g.ids(k)]
+        try:
+            configure(spec, ids)
+        except (OptionError, ValueError) as exc:
+            picked = ", ".join(g.alternatives[k] for g, k in zip(groups, combo, strict=True))
+            errs.append(f"{at('options')}: the combination {picked} cannot be built: {exc}")
+    return tuple(groups)
 
 
 def _resolve_variable(path: str, var: Variable, fig: Figure) -> ResolvedVariable:
@@ -349,11 +452,14 @@ def _correlation(
 
 
 def _check_corners(
-    spec: VehicleSpec, variables: tuple[ResolvedVariable, ...], at: Any
+    spec: VehicleSpec, variables: tuple[ResolvedVariable, ...], at: Any, joint: bool = True
 ) -> list[str]:
     """Each variable at each end of its range, and all at their low and high ends,
-    must make a valid vehicle: found here rather than a million samples later."""
-    errs = []
+    must make a valid vehicle: found here rather than a million samples later.
+    ``joint=False`` checks nothing (the study records each invalid sample instead)."""
+    errs: list[str] = []
+    if not joint:
+        return errs
     for v in variables:
         for end in (v.low, v.high):
             try:
@@ -375,7 +481,9 @@ def _check_corners(
 
 __all__ = [
     "MAX_SAMPLES",
+    "STANDARD",
     "Correlation",
+    "OptionGroup",
     "ResolvedVariable",
     "Study",
     "StudyError",

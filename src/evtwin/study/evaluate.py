@@ -30,8 +30,10 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from ..cycles import WLTC_PHASES
+from ..sim.charging import charge_session
 from ..sim.conditions import EPA_CONDITIONS, WLTP_CONDITIONS
 from ..sim.drive import simulate
+from ..sim.geometry import geometry
 from ..sim.label import (
     EPA_ADJUSTMENT,
     EPA_CITY_WEIGHT,
@@ -51,7 +53,7 @@ from ..units import KWH, MILE
 from .corners import LINKED, with_figures
 from .definition import StudyPlan
 from .outputs import OUTPUTS, Procedure
-from .sampling import sample_values
+from .sampling import option_indices, sample_values
 
 Array = NDArray[np.float64]
 
@@ -68,7 +70,8 @@ _PROBES = (0.0, 0.3, 0.7, 1.0)
 def procedures(plan: StudyPlan) -> tuple[Procedure, ...]:
     """The procedures the study's outputs need, in a fixed order."""
     wanted = {OUTPUTS[o].procedure for o in plan.study.outputs}
-    return tuple(p for p in ("wltp", "epa", "winter") if p in wanted)
+    order: tuple[Procedure, ...] = ("wltp", "epa", "winter", "charging", "geometry", "price")
+    return tuple(p for p in order if p in wanted)
 
 
 def _test_mass(spec: VehicleSpec, proc: Procedure) -> float:
@@ -130,7 +133,10 @@ def _linear(plan: StudyPlan, proc: Procedure) -> _Linear | None:
         xs = [v.low + f * (v.high - v.low) for f in _PROBES]
         ys = []
         for x in xs:
-            s = with_figures(spec, {v.path: x})
+            try:
+                s = with_figures(spec, {v.path: x})
+            except ValidationError:
+                return None  # an end the spec rejects alone: only whole samples can tell
             b = procedure_batch(s, proc)
             if not _same_tables(b, base) or float(recharge_ac_energy_for(s, 1.0)) != recharge:
                 return None
@@ -169,8 +175,9 @@ def _column_models(plan: StudyPlan) -> dict[Procedure, _Linear] | None:
     key = (plan.study_hash, plan.vehicle_hash)
     if key not in _MODELS:
         models: dict[Procedure, _Linear] | None = {}
-        # A drive until empty heats the cabin from each car's own profile: no column model.
-        if "winter" in procedures(plan):
+        # Only the drive-cycle labels have column models: a drive until empty heats the
+        # cabin from each car's own profile, and options change the car's tables.
+        if set(procedures(plan)) - {"wltp", "epa"} or plan.option_groups:
             models = None
         for proc in procedures(plan) if models is not None else ():
             m = _linear(plan, proc)
@@ -256,18 +263,45 @@ def _epa_outputs(runs: Sequence[DriveResult], ube: Array, recharge: float) -> di
     return {"epa_range_mi": rng / MILE, "epa_kwh_per_100mi": con * 100.0 * MILE / KWH}
 
 
-def _run_reference(plan: StudyPlan, values: Array) -> tuple[dict[str, Array], list[str | None]]:
+#: Configured specs by (vehicle hash, option ids): built once per process.
+_BUILDS: dict[tuple[str, tuple[str, ...]], tuple[VehicleSpec, float]] = {}
+
+
+def _build(spec: VehicleSpec, ids: tuple[str, ...]) -> tuple[VehicleSpec, float]:
+    """The configured spec of a set of options, and what the options add to the price."""
+    from ..configurator import configure
+    from ..configurator.pricing import price
+
+    key = (spec.content_hash, ids)
+    if key not in _BUILDS:
+        build = configure(spec, ids)
+        extra = 0.0
+        if build.catalogue is not None and spec.price is not None:
+            extra = price(build).options_total
+        _BUILDS[key] = (build.spec, extra)
+    return _BUILDS[key]
+
+
+def _run_reference(
+    plan: StudyPlan, values: Array, options: NDArray[np.int64]
+) -> tuple[dict[str, Array], list[str | None]]:
     n = values.shape[0]
     errors: list[str | None] = [None] * n
     specs: list[VehicleSpec] = []
+    extras: list[float] = []
     ok: list[int] = []
     for i in range(n):
+        ids = tuple(
+            x for g, k in zip(plan.option_groups, options[i], strict=True) for x in g.ids(int(k))
+        )
+        base, extra = _build(plan.spec, ids) if ids or plan.option_groups else (plan.spec, 0.0)
         try:
             specs.append(
                 with_figures(
-                    plan.spec, {v.path: float(values[i, k]) for k, v in enumerate(plan.variables)}
+                    base, {v.path: float(values[i, k]) for k, v in enumerate(plan.variables)}
                 )
             )
+            extras.append(extra)
             ok.append(i)
         except ValidationError as exc:
             errors[i] = exc.errors()[0]["msg"].removeprefix("Value error, ")
@@ -286,7 +320,27 @@ def _run_reference(plan: StudyPlan, values: Array) -> tuple[dict[str, Array], li
         if "winter" in procs:
             metres = steady_ranges(specs, UK_WINTER_SPEED, UK_WINTER)
             out["winter_motorway_range_mi"][ok] = metres / MILE
+        if "charging" in procs:
+            t = [charge_session(s).time_10_80 for s in specs]
+            out["charge_10_80_min"][ok] = [np.nan if x is None else x / 60.0 for x in t]
+        if "geometry" in procs:
+            geo = [geometry(s) for s in specs]
+            out["approach_deg"][ok] = [g.approach_deg for g in geo]
+            out["breakover_deg"][ok] = [g.breakover_deg for g in geo]
+            out["departure_deg"][ok] = [g.departure_deg for g in geo]
+        if "price" in procs:
+            out["price_gbp"][ok] = [
+                np.nan
+                if s.price is None or s.price.base_gbp is None
+                else s.price.base_gbp.value + x
+                for s, x in zip(specs, extras, strict=True)
+            ]
     return out, errors
+
+
+def _list_price(spec: VehicleSpec, options_gbp: float) -> float:
+    base = None if spec.price is None else spec.price.base_gbp
+    return float("nan") if base is None else base.value + options_gbp
 
 
 def evaluate_chunk(
@@ -312,13 +366,16 @@ def evaluate_chunk(
         numba.set_num_threads(threads)
     start, stop = plan.chunk_range(chunk)
     values = sample_values(plan, start, stop)
+    options = option_indices(plan, start, stop)
     models = None if reference else _column_models(plan)
     if models is not None:
         outputs = _run_columns(plan, values, models)
         errors: list[str | None] = [None] * values.shape[0]
     else:
-        outputs, errors = _run_reference(plan, values)
+        outputs, errors = _run_reference(plan, values, options)
     cols: dict[str, NDArray[np.generic]] = {"sample_id": np.arange(start, stop, dtype=np.int64)}
+    for j, g in enumerate(plan.option_groups):
+        cols[g.column] = np.array([g.alternatives[k] for k in options[:, j]], dtype=object)
     for k, v in enumerate(plan.variables):
         cols[v.column] = values[:, k]
     for name in plan.study.outputs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Procedure = Literal["wltp", "epa", "winter"]
+Procedure = Literal["wltp", "epa", "winter", "charging", "geometry", "price"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,16 @@ OUTPUTS: dict[str, Output] = {
             "winter",
             "UK winter motorway: 70 mph at 4 C, heating on, from full until empty",
         ),
+        Output(
+            "charge_10_80_min",
+            "min",
+            "charging",
+            "DC 10-80 % on a 350 kW charger at 25 C, preconditioned (evtwin charge)",
+        ),
+        Output("approach_deg", "deg", "geometry", "approach angle at the normal ride height"),
+        Output("breakover_deg", "deg", "geometry", "breakover angle at the normal ride height"),
+        Output("departure_deg", "deg", "geometry", "departure angle at the normal ride height"),
+        Output("price_gbp", "GBP", "price", "list price of the build: base and options"),
     )
 }
 

@@ -78,7 +78,8 @@ def sample_values(plan: StudyPlan, start: int, stop: int) -> NDArray[np.float64]
     idx = np.arange(start, stop, dtype=np.int64)
     draws = plan.draws
     out = np.empty((idx.size, len(plan.variables)))
-    g = idx // draws
+    # Figure-grid point (option combinations vary slowest, outside it).
+    g = (idx // draws) % plan.n_figure_grid
     # Grid variables: the full factorial, the last variable varying fastest.
     sizes = [len(v.grid) for v in plan.grid_vars]
     if sizes:
@@ -99,4 +100,15 @@ def sample_values(plan: StudyPlan, start: int, stop: int) -> NDArray[np.float64]
     return out
 
 
-__all__ = ["correlate", "sample_values"]
+def option_indices(plan: StudyPlan, start: int, stop: int) -> NDArray[np.int64]:
+    """Alternative chosen in each option group for samples ``[start, stop)``,
+    (n, n groups); the first group varies slowest."""
+    idx = np.arange(start, stop, dtype=np.int64)
+    sizes = [len(g.alternatives) for g in plan.option_groups]
+    if not sizes:
+        return np.zeros((idx.size, 0), dtype=np.int64)
+    combo = idx // (plan.draws * plan.n_figure_grid)
+    return np.stack(np.unravel_index(combo, sizes), axis=1).astype(np.int64)
+
+
+__all__ = ["correlate", "option_indices", "sample_values"]

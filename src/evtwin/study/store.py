@@ -57,6 +57,7 @@ def part_name(chunk: int) -> str:
 def schema_for(plan: StudyPlan) -> pa.Schema:
     """The columns of every part: sample id, the variables, the outputs, an error note."""
     fields = [pa.field("sample_id", pa.int64(), nullable=False)]
+    fields += [pa.field(g.column, pa.string(), nullable=False) for g in plan.option_groups]
     fields += [pa.field(v.column, pa.float64(), nullable=False) for v in plan.variables]
     fields += [pa.field(o, pa.float64()) for o in plan.study.outputs]
     fields.append(pa.field("error", pa.string()))
@@ -90,6 +91,7 @@ def manifest_for(plan: StudyPlan) -> dict[str, Any]:
             }
             for v in plan.variables
         },
+        "options": {g.name: list(g.alternatives) for g in plan.option_groups},
         "study": plan.study.model_dump(mode="json"),
     }
 
@@ -341,6 +343,18 @@ def query(
         return list(rel.columns), rel.fetchall()
 
 
+def columns(path: str | Path, sql: str | None = None) -> dict[str, NDArray[Any]]:
+    """The store's rows (or a query's) as one array per column, in sample order."""
+    import duckdb
+
+    store = read_store(path)
+    store.done_chunks(verify=True)
+    with duckdb.connect() as con:
+        _samples_view(con, store)
+        rel = con.sql(sql or "SELECT * FROM samples ORDER BY sample_id")
+        return {k: np.asarray(v) for k, v in rel.fetchnumpy().items()}
+
+
 def export(path: str | Path, target: str | Path, sql: str | None = None) -> int:
     """Write the store's rows (or a query's) to CSV or Parquet, by the target's suffix.
 
@@ -386,6 +400,7 @@ __all__ = [
     "PARTS",
     "Store",
     "StoreError",
+    "columns",
     "export",
     "manifest_for",
     "open_store",

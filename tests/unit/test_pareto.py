@@ -1,0 +1,118 @@
+"""Pareto fronts against brute force; option groups and design outputs in studies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from evtwin.cli import app
+from evtwin.study.definition import StudyError, parse_study
+from evtwin.study.evaluate import evaluate_chunk
+from evtwin.study.pareto import non_dominated
+
+runner = CliRunner()
+
+
+def _brute(values: np.ndarray, senses: tuple[str, ...]) -> np.ndarray:
+    c = values * np.array([-1.0 if s == "max" else 1.0 for s in senses])
+    n = len(c)
+    out = np.zeros(n, dtype=bool)
+    for i in range(n):
+        if not np.all(np.isfinite(c[i])):
+            continue
+        dominated = False
+        for j in range(n):
+            if (
+                j != i
+                and np.all(np.isfinite(c[j]))
+                and np.all(c[j] <= c[i])
+                and np.any(c[j] < c[i])
+            ):
+                dominated = True
+                break
+        out[i] = not dominated
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(*(st.sampled_from([0.0, 1.0, 2.0, 3.0, np.nan]) for _ in range(3))),
+        min_size=1,
+        max_size=40,
+    ),
+    senses=st.tuples(*(st.sampled_from(["max", "min"]) for _ in range(3))),
+)
+def test_front_equals_brute_force(rows: list[tuple[float, ...]], senses: tuple[str, ...]) -> None:
+    v = np.array(rows, dtype=float)
+    assert np.array_equal(non_dominated(v, senses), _brute(v, senses))  # type: ignore[arg-type]
+
+
+def test_front_of_a_known_trade() -> None:
+    # Range up, price up: every point is on the front but the one beaten by (300, 40k).
+    v = np.array([[300.0, 40e3], [350.0, 45e3], [280.0, 42e3], [400.0, 52e3]])
+    assert non_dominated(v, ("max", "min")).tolist() == [True, True, False, True]
+    with pytest.raises(ValueError, match="senses"):
+        non_dominated(v, ("max", "up"))  # type: ignore[arg-type]
+
+
+STUDY = """
+name: trade
+vehicle: defender-sport
+chunk_size: 8
+variables:
+  battery.usable_energy_kwh: {distribution: grid, values: [70, 90]}
+options:
+  tyres: [tyres-road, tyres-all-terrain]
+outputs: [wltp_range_km, breakover_deg, charge_10_80_min, price_gbp]
+objectives: {wltp_range_km: max, price_gbp: min}
+"""
+
+
+def test_option_groups_vary_slowest_and_price_follows_the_options() -> None:
+    plan = parse_study(STUDY, "trade.yaml")
+    assert plan.n_samples == 4
+    cols = evaluate_chunk(plan, 0)
+    assert list(cols["option__tyres"]) == ["tyres-road"] * 2 + ["tyres-all-terrain"] * 2
+    assert list(cols["battery__usable_energy_kwh"]) == [70.0, 90.0, 70.0, 90.0]
+    price = cols["price_gbp"].astype(float)
+    # The all-terrain tyres cost 400 GBP in the catalogue and take range.
+    assert price[2] - price[0] == pytest.approx(400.0)
+    rng = cols["wltp_range_km"].astype(float)
+    assert rng[2] < rng[0]
+    assert rng[1] > rng[0]
+    assert np.all(np.isfinite(cols["charge_10_80_min"].astype(float)))
+
+
+def test_bad_options_and_objectives_are_named_before_anything_runs() -> None:
+    bad = STUDY.replace("tyres-all-terrain]", "tyres-made-up]").replace(
+        "price_gbp: min", "top_speed: min"
+    )
+    with pytest.raises(StudyError) as exc:
+        parse_study(bad, "bad.yaml")
+    text = str(exc.value)
+    assert "options.tyres" in text
+    assert "tyres-made-up" in text
+    assert "objectives.top_speed" in text
+
+
+def test_pareto_command(tmp_path: Path) -> None:
+    f = tmp_path / "trade.yaml"
+    f.write_text(STUDY)
+    r = runner.invoke(
+        app, ["pareto", str(f), "--workers", "1", "--json", "--csv", str(tmp_path / "f.csv")]
+    )
+    assert r.exit_code == 0, r.output
+    front = json.loads(r.stdout)
+    assert front["n_samples"] == 4
+    assert {d["option__tyres"] for d in front["front"]} == {"tyres-road"}
+    assert (tmp_path / "f.csv").read_text().startswith("sample_id,option__tyres")
+    bad = runner.invoke(app, ["pareto", str(f), "--objective", "wltp_range_km:up"])
+    assert bad.exit_code == 2
+    assert "--objective" in bad.output
