@@ -116,3 +116,35 @@ def test_pareto_command(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["pareto", str(f), "--objective", "wltp_range_km:up"])
     assert bad.exit_code == 2
     assert "--objective" in bad.output
+
+
+OFFROAD = """
+name: lockers
+vehicle: defender-sport
+variables:
+  body.ground_clearance_mm: {distribution: grid, values: [200]}
+options:
+  tyres: [tyres-all-terrain]
+architectures: [defender-sport-brake, defender-sport-twin-elocker]
+outputs: [offroad_rock_step]
+"""
+
+
+def test_offroad_outputs_run_each_architecture_on_the_studied_car() -> None:
+    from evtwin.configurator import configure
+    from evtwin.sim.offroad import build_model, run_scenario
+    from evtwin.specs import load_vehicle
+    from evtwin.study.corners import with_figures
+
+    plan = parse_study(OFFROAD, "lockers.yaml")
+    cols = evaluate_chunk(plan, 0)
+    assert list(cols["architecture"]) == ["defender-sport-brake", "defender-sport-twin-elocker"]
+    car = with_figures(
+        configure(load_vehicle("defender-sport"), ["tyres-all-terrain"]).spec,
+        {"body.ground_clearance_mm": 200.0},
+    )
+    for arch, score in zip(cols["architecture"], cols["offroad_rock_step"], strict=True):
+        direct = run_scenario(build_model(arch, "rock_crawl", spec=car), "rock_step")
+        assert score == pytest.approx(direct.score)
+    with pytest.raises(StudyError, match="bmw-ix3"):
+        parse_study(OFFROAD.replace("defender-sport-brake", "bmw-ix3"), "x.yaml")

@@ -34,6 +34,7 @@ from ..specs.loader import load_vehicle
 from ..specs.offroad_architecture import Architecture, load_architectures
 from ..specs.terrain_response import FIXED_MODE_IDS, MODE_IDS
 from ..specs.tyre import ROLLING_RADIUS_SHARE, tyre_diameter_m
+from ..specs.vehicle import VehicleSpec
 from ..units import GRAVITY, KPH, KWH
 from . import _offroad_kernel as kn
 from .chassis import chassis
@@ -143,6 +144,9 @@ class OffroadModel:
     tyre_type: str
     wading_depth: float  #: at the mode's ride height [m]
     references: tuple[str, ...] = REFERENCES
+    #: The car when it is not the architecture's shipped one (a study's configured or
+    #: varied spec): it then brings its own tyres, type and size.
+    spec: VehicleSpec | None = field(default=None, repr=False, compare=False)
 
     @property
     def radius(self) -> float:
@@ -164,7 +168,7 @@ class OffroadModel:
 
     def with_mode(self, mode: str | ModeSettings) -> OffroadModel:
         """The same car in another mode."""
-        return build_model(self.architecture.id, mode)
+        return build_model(self.architecture.id, mode, spec=self.spec)
 
 
 @cache
@@ -207,10 +211,23 @@ def _resolve_mode(arch: Architecture, mode: str | ModeSettings) -> ModeSettings:
 @cache
 def _build(arch_id: str, mode: ModeSettings, mode_requested: str) -> OffroadModel:
     arch = _architecture(arch_id)
+    spec = load_vehicle(arch.vehicle) if arch.vehicle is not None else None
+    return _assemble(arch, spec, mode, mode_requested, own_spec=False)
+
+
+def _assemble(
+    arch: Architecture,
+    spec: VehicleSpec | None,
+    mode: ModeSettings,
+    mode_requested: str,
+    *,
+    own_spec: bool,
+) -> OffroadModel:
+    """The model of ``arch`` on ``spec`` (its shipped car unless ``own_spec``)."""
     p = np.zeros(kn.N_P)
     dc = np.zeros((2, 48, 41))
-    if arch.vehicle is not None:
-        spec = load_vehicle(arch.vehicle)
+    tyre_type = arch.tyre_type
+    if spec is not None:
         ch = chassis(spec)
         name = spec.name
         mass = spec.mass.kerb_kg.value + DRIVER_MASS_KG
@@ -224,9 +241,16 @@ def _build(arch_id: str, mode: ModeSettings, mode_requested: str) -> OffroadMode
         j_wheel = spec.tyres.wheel_inertia_kgm2.value
         width_m = (
             arch.tyre_width_mm.value / 1000
-            if arch.tyre_width_mm
+            if arch.tyre_width_mm and not own_spec
             else float(spec.tyres.size.split("/")[0]) / 1000
         )
+        if own_spec:
+            if spec.tyres.type not in ("road", "all_terrain"):
+                raise ValueError(
+                    f"the off-road ground model knows road and all-terrain tyres, "
+                    f"not {spec.tyres.type}"
+                )
+            tyre_type = "all_terrain" if spec.tyres.type == "all_terrain" else "road"
         body_w = spec.body.width_mm.value / 1000
         body_l = spec.body.length_mm.value / 1000
         clearance = (
@@ -340,8 +364,9 @@ def _build(arch_id: str, mode: ModeSettings, mode_requested: str) -> OffroadMode
         dc=_ro(dc),
         tyre_width=width_m,
         tyre_radius=r_unloaded,
-        tyre_type=arch.tyre_type,
+        tyre_type=tyre_type,
         wading_depth=arch.wading_depth_mm.value / 1000 + ride,
+        spec=spec if own_spec else None,
     )
 
 
@@ -415,7 +440,10 @@ def _apply_mode(p: NDArray[np.float64], mode: ModeSettings, arch: Architecture) 
 
 
 def build_model(
-    architecture: str = "defender-sport-brake", mode: str | ModeSettings = "comfort"
+    architecture: str = "defender-sport-brake",
+    mode: str | ModeSettings = "comfort",
+    *,
+    spec: VehicleSpec | None = None,
 ) -> OffroadModel:
     """The off-road model of a shipped architecture in a Terrain Response mode.
 
@@ -435,7 +463,14 @@ def build_model(
     arch = _architecture(architecture)
     settings = _resolve_mode(arch, mode)
     requested = mode if isinstance(mode, str) else settings.id
-    return _build(architecture, settings, requested)
+    if spec is None:
+        return _build(architecture, settings, requested)
+    if arch.vehicle != spec.id:
+        raise ValueError(
+            f"architecture {architecture!r} is built on {arch.vehicle or 'a reference car'}, "
+            f"not {spec.id}"
+        )
+    return _assemble(arch, spec, settings, requested, own_spec=True)
 
 
 # --- running cases ---------------------------------------------------------------------
@@ -734,7 +769,7 @@ def estimate_surface(model: OffroadModel, sc: Scenario) -> SurfaceEstimate:
         higher_is_better=True,
         set_speed_kph=100.0,
     )
-    comfort = build_model(model.architecture.id, "comfort")
+    comfort = build_model(model.architecture.id, "comfort", spec=model.spec)
     raw = _run(comfort, probe, [_Case({"v0": 2.0})], PROBE_S)
     s = raw.summary[0]
     return SurfaceEstimate(
@@ -757,7 +792,12 @@ def run_scenario(model: OffroadModel, scenario_id: str | Scenario) -> OffroadRes
     sc = scenario_id if isinstance(scenario_id, Scenario) else scenario(scenario_id)
     if model.mode_requested == "auto":
         picked = auto_select(estimate_surface(model, sc))
-        model = replace(_build(model.architecture.id, mode_settings(picked), "auto"))
+        if model.spec is None:
+            model = _build(model.architecture.id, mode_settings(picked), "auto")
+        else:
+            model = _assemble(
+                model.architecture, model.spec, mode_settings(picked), "auto", own_spec=True
+            )
     r = model.radius
     if sc.kind == "grade_limit":
         grade, raw, i = _search(

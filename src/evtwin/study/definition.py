@@ -116,6 +116,10 @@ class Study(SpecModel):
     #: ...]}`` where an alternative is an option id, several joined by ``+``, or
     #: ``standard`` (the catalogue's standard choices only).
     options: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    #: Off-road drivetrain architectures (``evtwin offroad``: brakes only, a rear or two
+    #: e-lockers...), a grid dimension the off-road outputs run each design on; by
+    #: default the first architecture built on the study's vehicle.
+    architectures: tuple[str, ...] = ()
     #: What ``evtwin pareto`` trades off: ``{output: max | min}``.
     objectives: dict[str, Literal["max", "min"]] = Field(default_factory=dict)
     correlation: tuple[Correlation, ...] = ()
@@ -159,15 +163,19 @@ class OptionGroup:
 
     name: str
     alternatives: tuple[str, ...]  # as written: "tyres-all-terrain+wheels-19", "standard"
+    #: ``options``: configurator options; ``architecture``: off-road architecture ids.
+    kind: Literal["options", "architecture"] = "options"
 
     @property
     def column(self) -> str:
-        return f"option__{self.name}"
+        return "architecture" if self.kind == "architecture" else f"option__{self.name}"
 
     def ids(self, k: int) -> tuple[str, ...]:
         """The option ids of alternative ``k``."""
         a = self.alternatives[k]
-        return () if a == STANDARD else tuple(x.strip() for x in a.split("+"))
+        if self.kind != "options" or a == STANDARD:
+            return ()
+        return tuple(x.strip() for x in a.split("+"))
 
 
 #: The alternative of an option group that adds nothing to the standard build.
@@ -330,6 +338,9 @@ def resolve(
     if not study.variables and not study.options:
         errs.append(f"{at('variables')}: a study needs variables, options, or both")
     groups = _option_groups(study, spec, at, errs)
+    arch = _architecture_group(study, spec, at, errs)
+    if arch is not None:
+        groups = (*groups, arch)
     for name in study.objectives:
         if name not in study.outputs:
             errs.append(f"{at('objectives', name)}: an objective must be one of the outputs")
@@ -352,6 +363,49 @@ def resolve(
     if errs:
         raise StudyError(file, errs)
     return StudyPlan(study, spec, file, grid, sampled, corr, groups)
+
+
+def _architecture_group(
+    study: Study, spec: VehicleSpec, at: Any, errs: list[str]
+) -> OptionGroup | None:
+    """The off-road architectures: each must be built on the study's vehicle."""
+    from ..specs.offroad_architecture import load_architectures
+
+    wants = any(OUTPUTS[o].procedure == "offroad" for o in study.outputs if o in OUTPUTS)
+    archs = {a.id: a for a in load_architectures().architectures}
+    own = [a.id for a in archs.values() if a.vehicle == spec.id]
+    if not study.architectures:
+        if wants and not own:
+            errs.append(
+                f"{at('outputs')}: off-road outputs need an architecture built on {spec.id}; "
+                f"none is (architectures: {', '.join(archs)})"
+            )
+        return None
+    if not wants:
+        errs.append(f"{at('architectures')}: only off-road outputs use architectures")
+        return None
+    ok = True
+    for i, a in enumerate(study.architectures):
+        if a not in archs:
+            errs.append(f"{at('architectures', i)}: {a!r} is not one of {', '.join(archs)}")
+            ok = False
+        elif archs[a].vehicle != spec.id:
+            errs.append(f"{at('architectures', i)}: {a!r} is not built on {spec.id}")
+            ok = False
+    if len(set(study.architectures)) != len(study.architectures):
+        errs.append(f"{at('architectures')}: give each architecture once")
+        ok = False
+    return OptionGroup("architecture", study.architectures, "architecture") if ok else None
+
+
+def default_architecture(spec: VehicleSpec) -> str:
+    """The first off-road architecture built on the vehicle."""
+    from ..specs.offroad_architecture import load_architectures
+
+    for a in load_architectures().architectures:
+        if a.vehicle == spec.id:
+            return a.id
+    raise ValueError(f"no off-road architecture is built on {spec.id}")
 
 
 def _option_groups(
@@ -392,6 +446,8 @@ def _option_groups(
         return tuple(groups)
     for combo in combos:
         ids = [i for g, k in zip(groups, combo, strict=True) for i in g.ids(k)]
+        if len(groups) == 1:
+            break  # each alternative was built above
         try:
             configure(spec, ids)
         except (OptionError, ValueError) as exc:
@@ -490,6 +546,7 @@ __all__ = [
     "StudyPlan",
     "Variable",
     "column_name",
+    "default_architecture",
     "load_study",
     "parse_study",
     "resolve",

@@ -51,7 +51,7 @@ from ..sim.result import DriveResult
 from ..specs import Figure, VehicleSpec
 from ..units import KWH, MILE
 from .corners import LINKED, with_figures
-from .definition import StudyPlan
+from .definition import StudyPlan, default_architecture
 from .outputs import OUTPUTS, Procedure
 from .sampling import option_indices, sample_values
 
@@ -70,7 +70,15 @@ _PROBES = (0.0, 0.3, 0.7, 1.0)
 def procedures(plan: StudyPlan) -> tuple[Procedure, ...]:
     """The procedures the study's outputs need, in a fixed order."""
     wanted = {OUTPUTS[o].procedure for o in plan.study.outputs}
-    order: tuple[Procedure, ...] = ("wltp", "epa", "winter", "charging", "geometry", "price")
+    order: tuple[Procedure, ...] = (
+        "wltp",
+        "epa",
+        "winter",
+        "charging",
+        "geometry",
+        "price",
+        "offroad",
+    )
     return tuple(p for p in order if p in wanted)
 
 
@@ -289,7 +297,9 @@ def _run_reference(
     errors: list[str | None] = [None] * n
     specs: list[VehicleSpec] = []
     extras: list[float] = []
+    archs: list[str] = []
     ok: list[int] = []
+    arch_col = next((j for j, g in enumerate(plan.option_groups) if g.kind == "architecture"), None)
     for i in range(n):
         ids = tuple(
             x for g, k in zip(plan.option_groups, options[i], strict=True) for x in g.ids(int(k))
@@ -303,6 +313,8 @@ def _run_reference(
             )
             extras.append(extra)
             ok.append(i)
+            if arch_col is not None:
+                archs.append(plan.option_groups[arch_col].alternatives[int(options[i, arch_col])])
         except ValidationError as exc:
             errors[i] = exc.errors()[0]["msg"].removeprefix("Value error, ")
     out = {name: np.full(n, np.nan) for name in OUTPUTS}
@@ -335,7 +347,42 @@ def _run_reference(
                 else s.price.base_gbp.value + x
                 for s, x in zip(specs, extras, strict=True)
             ]
+        if "offroad" in procs:
+            if arch_col is None:
+                archs = [default_architecture(plan.spec)] * len(specs)
+            _offroad(plan, specs, archs, ok, out)
     return out, errors
+
+
+def _offroad(
+    plan: StudyPlan,
+    specs: Sequence[VehicleSpec],
+    archs: Sequence[str],
+    ok: Sequence[int],
+    out: dict[str, Array],
+) -> None:
+    """The off-road scores each design asks for, each scenario in the mode made for it."""
+    from ..sim.offroad import build_model, recommended_mode, run_scenario
+    from ..sim.offroad_scenarios import SCENARIOS, scenario
+
+    wanted = [o for o in plan.study.outputs if OUTPUTS[o].procedure == "offroad"]
+    ids = (
+        list(SCENARIOS)
+        if "offroad_passed" in wanted
+        else [o.removeprefix("offroad_") for o in wanted]
+    )
+    for row, spec, arch_id in zip(ok, specs, archs, strict=True):
+        passed = 0
+        for sid in ids:
+            sc = scenario(sid)
+            model = build_model(arch_id, "comfort", spec=spec)
+            mode = recommended_mode(model.architecture, sc)
+            r = run_scenario(model.with_mode(mode) if mode != "comfort" else model, sc)
+            passed += int(r.passed)
+            name = f"offroad_{sid}"
+            if name in out:
+                out[name][row] = r.score
+        out["offroad_passed"][row] = passed if "offroad_passed" in wanted else np.nan
 
 
 def _list_price(spec: VehicleSpec, options_gbp: float) -> float:

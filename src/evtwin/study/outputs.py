@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Procedure = Literal["wltp", "epa", "winter", "charging", "geometry", "price"]
+Procedure = Literal["wltp", "epa", "winter", "charging", "geometry", "price", "offroad"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,27 @@ class Output:
     unit: str
     procedure: Procedure
     description: str
+
+
+def _offroad_outputs() -> tuple[Output, ...]:
+    from ..sim.offroad_scenarios import SCENARIOS, scenario
+
+    outs = []
+    for sid in SCENARIOS:
+        sc = scenario(sid)
+        better = "higher" if sc.higher_is_better else "lower"
+        outs.append(
+            Output(
+                f"offroad_{sid}",
+                sc.score_unit,
+                "offroad",
+                f"off-road score: {sc.name} ({better} is better; evtwin offroad)",
+            )
+        )
+    outs.append(
+        Output("offroad_passed", "count", "offroad", "off-road scenarios passed, of the suite")
+    )
+    return tuple(outs)
 
 
 OUTPUTS: dict[str, Output] = {
@@ -46,6 +67,7 @@ OUTPUTS: dict[str, Output] = {
         Output("breakover_deg", "deg", "geometry", "breakover angle at the normal ride height"),
         Output("departure_deg", "deg", "geometry", "departure angle at the normal ride height"),
         Output("price_gbp", "GBP", "price", "list price of the build: base and options"),
+        *_offroad_outputs(),
     )
 }
 
