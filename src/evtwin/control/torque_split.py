@@ -12,6 +12,10 @@ do); the drive-cycle kernel interpolates the losses of the chosen split.
 
 The torque axis is dense near zero, where cruising happens and losses change
 fastest relative to the power: ``T = T_cap u |u|`` for ``u`` uniform on [-1, 1].
+
+A study that varies the motors builds one map per sample, so the search runs in a
+compiled kernel (``_split_kernel``), node by node; the numpy solver here does the
+same search on whole arrays, for measured loss tables and as the kernel's reference.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..physics.drive_unit import DriveUnit, axle_power, wheel_torque_limits
+from ._split_kernel import TOL, axle_params, solve
 
 #: Map resolution: wheel-speed points and torque points (odd, so zero torque is a node).
 N_SPEED = 64
@@ -134,6 +139,32 @@ def build_split_map(
     dmax_f, bmin_f = lims[0]
     dmax_r, bmin_r = lims[1]
     s = np.linspace(0.0, 1.0, n_share)
+    # The compiled kernel evaluates the analytic loss model only; a measured table
+    # (interpolated by scipy) keeps the numpy solver.
+    if front.table is None and rear.table is None:
+        losses, tf_out = solve(
+            w, t, s, axle_params(front), axle_params(rear), dmax_f, bmin_f, dmax_r, bmin_r
+        )
+        return SplitMap(speed_max, cap, losses, tf_out, tmax, tmin)
+    return SplitMap(speed_max, cap, *_solve_numpy(front, rear, W, T, s, lims), tmax, tmin)
+
+
+def _solve_numpy(
+    front: DriveUnit,
+    rear: DriveUnit,
+    W: NDArray[np.float64],
+    T: NDArray[np.float64],
+    s: NDArray[np.float64],
+    lims: list[tuple[NDArray[np.float64], NDArray[np.float64]]],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The split solved with numpy over (speed, torque, candidate) arrays.
+
+    Kept for measured loss tables, which the compiled kernel does not evaluate, and
+    as the reference the kernel is tested against: the two must agree exactly.
+    """
+    n_share = s.size
+    dmax_f, bmin_f = lims[0]
+    dmax_r, bmin_r = lims[1]
     # Candidates along the last axis: shares, the two saturation splits, front idle,
     # rear idle.
     Tf = T[..., None] * s
@@ -169,7 +200,7 @@ def build_split_map(
     Tf[..., -2] = tf_idle_front
     Tr[..., -1] = tr_idle_rear
     total = lf.sum(axis=0) + lr.sum(axis=0)
-    tol = 1e-9
+    tol = TOL
     feasible = (
         (Tf <= dmax_f[:, None, None] + tol)
         & (Tf >= bmin_f[:, None, None] - tol)
@@ -231,7 +262,7 @@ def build_split_map(
     )
     losses = np.where(any_ok, loss_best, loss_prop)
     tf_out = np.where(any_ok, tf_best, tf_prop)
-    return SplitMap(speed_max, cap, losses, tf_out, tmax, tmin)
+    return losses, tf_out
 
 
 def split_map_direct(

@@ -33,9 +33,11 @@ References
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
+from numba import vectorize
 from numpy.typing import ArrayLike, NDArray
 
 
@@ -144,6 +146,33 @@ def torque_envelope(
     return np.where(w <= max_speed, t, 0.0)
 
 
+@vectorize(["float64(" + ", ".join(["float64"] * 10) + ")"], cache=True)  # type: ignore[no-untyped-call]
+def _motor_loss(t, w, peak_torque, max_speed, wb, phi0, k_cu, k_fe, k_m, k_fw):  # type: ignore[no-untyped-def]
+    # One pass per point: the split-map solver evaluates this on ~10^6 points per car,
+    # where numpy's temporaries (and its general power) cost several times the arithmetic.
+    t = abs(t)
+    w = abs(w)
+    load = min(t / peak_torque, 1.0)
+    phi = phi0 + (1.0 - phi0) * load
+    wn = w / max_speed
+    fw = max((w - wb) / (max_speed - wb), 0.0)
+    return (
+        k_cu * t * t
+        + k_fe * (w * math.sqrt(w)) * phi
+        + k_m * 0.5 * (wn + wn * wn * wn)
+        + k_fw * fw * fw
+    )
+
+
+@vectorize(["float64(" + ", ".join(["float64"] * 6) + ")"], cache=True)  # type: ignore[no-untyped-call]
+def _inverter_loss(t, w, peak_torque, s0, s1, s2):  # type: ignore[no-untyped-def]
+    t = abs(t)
+    if t == 0.0 and w == 0.0:
+        return 0.0
+    x = t / peak_torque
+    return s0 + s1 * x + s2 * x * x
+
+
 def motor_loss(torque: ArrayLike, speed: ArrayLike, c: LossCoefficients) -> NDArray[np.float64]:
     """Electromagnetic and mechanical loss of the motor [W] (inverter excluded).
 
@@ -160,18 +189,20 @@ def motor_loss(torque: ArrayLike, speed: ArrayLike, c: LossCoefficients) -> NDAr
     numpy.ndarray
         Loss [W], >= 0. Zero at standstill with zero torque.
     """
-    t = np.abs(np.asarray(torque, dtype=float))
-    w = np.abs(np.asarray(speed, dtype=float))
-    load = np.minimum(t / c.peak_torque, 1.0)
-    phi = c.iron_share_at_zero_torque + (1.0 - c.iron_share_at_zero_torque) * load
-    wn = w / c.max_speed
-    wb = base_speed(c.peak_power, c.peak_torque)
-    fw = np.clip((w - wb) / (c.max_speed - wb), 0.0, None)
     return np.asarray(
-        c.k_copper * t * t
-        + c.k_iron * w**1.5 * phi
-        + c.k_mechanical * 0.5 * (wn + wn**3)
-        + c.k_field_weakening * fw * fw
+        _motor_loss(
+            np.asarray(torque, dtype=float),
+            np.asarray(speed, dtype=float),
+            c.peak_torque,
+            c.max_speed,
+            base_speed(c.peak_power, c.peak_torque),
+            c.iron_share_at_zero_torque,
+            c.k_copper,
+            c.k_iron,
+            c.k_mechanical,
+            c.k_field_weakening,
+        ),
+        dtype=float,
     )
 
 
@@ -181,12 +212,17 @@ def inverter_loss(torque: ArrayLike, speed: ArrayLike, c: LossCoefficients) -> N
     Phase current is taken as proportional to torque. The inverter is off, and
     loses nothing, when the motor neither turns nor makes torque.
     """
-    t = np.abs(np.asarray(torque, dtype=float))
-    w = np.abs(np.asarray(speed, dtype=float))
-    x = t / c.peak_torque
-    active = (t > 0.0) | (w > 0.0)
-    loss = c.inverter_standby + c.inverter_switching * x + c.inverter_conduction * x * x
-    return np.where(active, loss, 0.0)
+    return np.asarray(
+        _inverter_loss(
+            np.asarray(torque, dtype=float),
+            np.abs(np.asarray(speed, dtype=float)),
+            c.peak_torque,
+            c.inverter_standby,
+            c.inverter_switching,
+            c.inverter_conduction,
+        ),
+        dtype=float,
+    )
 
 
 def efficiency(torque: ArrayLike, speed: ArrayLike, c: LossCoefficients) -> NDArray[np.float64]:
