@@ -400,7 +400,9 @@ def dyno(
 @app.command()
 @_input_errors
 def report(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> None:
-    """The headline card: WLTP and EPA range over the spec's uncertainty, and the rivals."""
+    """The headline card: WLTP and EPA range over the spec's uncertainty, the claims check,
+    real-world range, performance, charging, price, off-road geometry and scorecard, and the
+    rivals."""
     from .commands.claims import print_check
     from .commands.study_run import executor_for
     from .report.card import BREAKDOWN_TERMS, headline_card
