@@ -148,3 +148,44 @@ def test_offroad_outputs_run_each_architecture_on_the_studied_car() -> None:
         assert score == pytest.approx(direct.score)
     with pytest.raises(StudyError, match="bmw-ix3"):
         parse_study(OFFROAD.replace("defender-sport-brake", "bmw-ix3"), "x.yaml")
+
+
+CONDITIONS_STUDY = """
+name: conditions
+vehicle: defender-sport
+variables:
+  conditions.temperature_c: {distribution: grid, values: [-10, 23]}
+  conditions.speed_kph: {distribution: grid, values: [100]}
+outputs: [steady_range_km]
+"""
+
+
+def test_conditions_set_the_steady_run_as_the_conditions_command_does() -> None:
+    from evtwin.sim.real_world import custom_conditions
+    from evtwin.specs import load_vehicle
+    from evtwin.units import KPH
+
+    plan = parse_study(CONDITIONS_STUDY, "c.yaml")
+    cols = evaluate_chunk(plan, 0)
+    car = load_vehicle("defender-sport")
+    for t, km in zip(cols["conditions__temperature_c"], cols["steady_range_km"], strict=True):
+        run = custom_conditions(car, temperature_c=float(t), speed=100.0 * KPH)
+        assert km == pytest.approx(run.range_km, rel=0.002)
+    assert cols["steady_range_km"][0] < cols["steady_range_km"][1]  # the cold costs range
+    for bad, why in (
+        ("values: [-10, 23]", "values: [-60, 23]"),
+        ("steady_range_km]", "wltp_range_km]"),
+        ("conditions.speed_kph", "conditions.altitude"),
+    ):
+        with pytest.raises(StudyError, match="conditions"):
+            parse_study(CONDITIONS_STUDY.replace(bad, why), "c.yaml")
+
+
+def test_the_studies_guide_lists_every_output_and_condition() -> None:
+    from evtwin.study.outputs import CONDITIONS, OUTPUTS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "studies.md").read_text()
+    for name in OUTPUTS:
+        assert f"`{name}`" in text, name
+    for c in CONDITIONS.values():
+        assert f"`{c.name}`" in text, c.name

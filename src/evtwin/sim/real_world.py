@@ -292,6 +292,26 @@ def real_world_matrix(spec: VehicleSpec, *, payload_kg: float = 0.0) -> RealWorl
     return RealWorldMatrix(spec.id, tuple(runs))
 
 
+def custom_weather(
+    temperature_c: float,
+    *,
+    wind_mps: float = 0.0,
+    altitude_m: float = 0.0,
+    preconditioned: bool = True,
+    setpoint_c: float = 21.0,
+) -> Weather:
+    """Weather of one's own: the air, a battery preconditioned to at least 10 C (or at the
+    air's temperature), and climate control holding ``setpoint_c``."""
+    battery_c = max(temperature_c, PRECONDITIONED_BATTERY_C) if preconditioned else temperature_c
+    ambient = Ambient(
+        temperature_c=temperature_c,
+        battery_temperature_c=battery_c,
+        wind_mps=wind_mps,
+        altitude_m=altitude_m,
+    )
+    return Weather("custom", ambient, ClimateControl(setpoint_c=setpoint_c))
+
+
 def custom_conditions(
     spec: VehicleSpec,
     *,
@@ -304,14 +324,13 @@ def custom_conditions(
     setpoint_c: float = 21.0,
 ) -> RangeRun:
     """Range at a steady speed [m/s] in given weather, climate control automatic."""
-    battery_c = max(temperature_c, PRECONDITIONED_BATTERY_C) if preconditioned else temperature_c
-    ambient = Ambient(
-        temperature_c=temperature_c,
-        battery_temperature_c=battery_c,
+    weather = custom_weather(
+        temperature_c,
         wind_mps=wind_mps,
         altitude_m=altitude_m,
+        preconditioned=preconditioned,
+        setpoint_c=setpoint_c,
     )
-    weather = Weather("custom", ambient, ClimateControl(setpoint_c=setpoint_c))
     return drive_until_empty(
         spec,
         steady(speed),
@@ -419,6 +438,7 @@ __all__ = [
     "Weather",
     "city_cycle",
     "custom_conditions",
+    "custom_weather",
     "drive_until_empty",
     "real_world_matrix",
     "steady",

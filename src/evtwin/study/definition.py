@@ -47,7 +47,7 @@ from ..configurator.errors import ConfigError
 from ..specs import Figure, VehicleSpec, iter_figures, load_vehicle
 from ..specs.base import SpecModel
 from .corners import LINKED, with_figures
-from .outputs import OUTPUTS
+from .outputs import CONDITIONS, OUTPUTS
 
 Distribution = Literal["grid", "uniform", "triangular"]
 Sampler = Literal["lhs", "sobol", "random"]
@@ -319,6 +319,12 @@ def resolve(
     resolved: dict[str, ResolvedVariable] = {}
     for path, var in study.variables.items():
         where = at("variables", path)
+        if path.startswith("conditions."):
+            try:
+                resolved[path] = _resolve_condition(path, var)
+            except ValueError as exc:
+                errs.append(f"{where}: {exc}")
+            continue
         fig = figures.get(path)
         if fig is None:
             near = difflib.get_close_matches(path, figures, n=1)
@@ -335,6 +341,10 @@ def resolve(
     for path in set(study.outputs) - set(OUTPUTS):
         known = ", ".join(OUTPUTS)
         errs.append(f"{at('outputs')}: unknown output {path!r}; known: {known}")
+    if any(p.startswith("conditions.") for p in study.variables) and (
+        "steady_range_km" not in study.outputs
+    ):
+        errs.append(f"{at('outputs')}: conditions.* set the steady_range_km run; ask for it")
     if not study.variables and not study.options:
         errs.append(f"{at('variables')}: a study needs variables, options, or both")
     groups = _option_groups(study, spec, at, errs)
@@ -456,6 +466,32 @@ def _option_groups(
     return tuple(groups)
 
 
+def _resolve_condition(path: str, var: Variable) -> ResolvedVariable:
+    """A condition: its range must be given, within what the models cover."""
+    cond = CONDITIONS.get(path)
+    if cond is None:
+        known = ", ".join(CONDITIONS)
+        raise ValueError(f"unknown condition {path!r}; known: {known}")
+    lows = var.values if var.values is not None else (var.low,)
+    highs = var.values if var.values is not None else (var.high,)
+    if var.values is None and (var.low is None or var.high is None):
+        raise ValueError(f"a condition has no range of its own: give low and high ({cond.unit})")
+    for x in (*lows, *highs):
+        assert x is not None
+        if not cond.low <= x <= cond.high:
+            raise ValueError(f"{x:g} {cond.unit} is outside {cond.low:g}..{cond.high:g}")
+    fig = Figure(
+        value=cond.default if var.mode is None else var.mode,
+        low=var.low,
+        high=var.high,
+        source="estimate",
+        basis="a study condition",
+    )
+    if var.values is None and not fig.low <= fig.value <= fig.high:  # type: ignore[operator]
+        fig = fig.model_copy(update={"value": 0.5 * (var.low + var.high)})  # type: ignore[operator]
+    return _resolve_variable(path, var, fig)
+
+
 def _resolve_variable(path: str, var: Variable, fig: Figure) -> ResolvedVariable:
     if var.values is not None:
         vals = tuple(float(v) for v in var.values)
@@ -516,6 +552,8 @@ def _check_corners(
     errs: list[str] = []
     if not joint:
         return errs
+    # Conditions are not figures of the car.
+    variables = tuple(v for v in variables if not v.path.startswith("conditions."))
     for v in variables:
         for end in (v.low, v.high):
             try:

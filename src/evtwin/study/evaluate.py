@@ -45,14 +45,14 @@ from ..sim.label import (
     wltp_test_mass,
 )
 from ..sim.prepare import RunOptions, VehicleBatch, prepare_batch
-from ..sim.real_world import UK_WINTER, UK_WINTER_SPEED, steady_ranges
+from ..sim.real_world import UK_WINTER, UK_WINTER_SPEED, custom_weather, steady_ranges
 from ..sim.recharge import recharge_ac_energy_for
 from ..sim.result import DriveResult
 from ..specs import Figure, VehicleSpec
-from ..units import KWH, MILE
+from ..units import KPH, KWH, MILE
 from .corners import LINKED, with_figures
 from .definition import StudyPlan, default_architecture
-from .outputs import OUTPUTS, Procedure
+from .outputs import CONDITIONS, OUTPUTS, Procedure
 from .sampling import option_indices, sample_values
 
 Array = NDArray[np.float64]
@@ -74,6 +74,7 @@ def procedures(plan: StudyPlan) -> tuple[Procedure, ...]:
         "wltp",
         "epa",
         "winter",
+        "steady",
         "charging",
         "geometry",
         "price",
@@ -185,7 +186,8 @@ def _column_models(plan: StudyPlan) -> dict[Procedure, _Linear] | None:
         models: dict[Procedure, _Linear] | None = {}
         # Only the drive-cycle labels have column models: a drive until empty heats the
         # cabin from each car's own profile, and options change the car's tables.
-        if set(procedures(plan)) - {"wltp", "epa"} or plan.option_groups:
+        conditions = any(v.path.startswith("conditions.") for v in plan.variables)
+        if set(procedures(plan)) - {"wltp", "epa"} or plan.option_groups or conditions:
             models = None
         for proc in procedures(plan) if models is not None else ():
             m = _linear(plan, proc)
@@ -305,12 +307,13 @@ def _run_reference(
             x for g, k in zip(plan.option_groups, options[i], strict=True) for x in g.ids(int(k))
         )
         base, extra = _build(plan.spec, ids) if ids or plan.option_groups else (plan.spec, 0.0)
+        figs = {
+            v.path: float(values[i, k])
+            for k, v in enumerate(plan.variables)
+            if not v.path.startswith("conditions.")
+        }
         try:
-            specs.append(
-                with_figures(
-                    base, {v.path: float(values[i, k]) for k, v in enumerate(plan.variables)}
-                )
-            )
+            specs.append(with_figures(base, figs) if figs else base)
             extras.append(extra)
             ok.append(i)
             if arch_col is not None:
@@ -332,6 +335,8 @@ def _run_reference(
         if "winter" in procs:
             metres = steady_ranges(specs, UK_WINTER_SPEED, UK_WINTER)
             out["winter_motorway_range_mi"][ok] = metres / MILE
+        if "steady" in procs:
+            out["steady_range_km"][ok] = _steady(plan, values[ok], specs)
         if "charging" in procs:
             t = [charge_session(s).time_10_80 for s in specs]
             out["charge_10_80_min"][ok] = [np.nan if x is None else x / 60.0 for x in t]
@@ -352,6 +357,28 @@ def _run_reference(
                 archs = [default_architecture(plan.spec)] * len(specs)
             _offroad(plan, specs, archs, ok, out)
     return out, errors
+
+
+def _steady(plan: StudyPlan, values: Array, specs: Sequence[VehicleSpec]) -> Array:
+    """Steady-speed ranges [km] in each sample's conditions, one batch per distinct set."""
+    cols = {v.path: k for k, v in enumerate(plan.variables)}
+    cond = np.empty((len(specs), len(CONDITIONS)))
+    for j, (path, c) in enumerate(CONDITIONS.items()):
+        cond[:, j] = values[:, cols[path]] if path in cols else c.default
+    names = [c.name for c in CONDITIONS.values()]
+    out = np.empty(len(specs))
+    for key in np.unique(cond, axis=0):
+        rows = np.flatnonzero(np.all(cond == key, axis=1))
+        at = dict(zip(names, key, strict=True))
+        weather = custom_weather(float(at["temperature_c"]), wind_mps=float(at["wind_mps"]))
+        metres = steady_ranges(
+            [specs[int(i)] for i in rows],
+            float(at["speed_kph"]) * KPH,
+            weather,
+            payload_kg=float(at["payload_kg"]),
+        )
+        out[rows] = metres / 1000.0
+    return out
 
 
 def _offroad(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Procedure = Literal["wltp", "epa", "winter", "charging", "geometry", "price", "offroad"]
+Procedure = Literal["wltp", "epa", "winter", "steady", "charging", "geometry", "price", "offroad"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,13 @@ OUTPUTS: dict[str, Output] = {
             "UK winter motorway: 70 mph at 4 C, heating on, from full until empty",
         ),
         Output(
+            "steady_range_km",
+            "km",
+            "steady",
+            "range at a steady speed in the study's conditions (conditions.*; default "
+            "110 km/h, 23 C, no wind, the driver aboard), climate control at 21 C, full to empty",
+        ),
+        Output(
             "charge_10_80_min",
             "min",
             "charging",
@@ -71,4 +78,32 @@ OUTPUTS: dict[str, Output] = {
     )
 }
 
-__all__ = ["OUTPUTS", "Output", "Procedure"]
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition a study may vary (``conditions.<name>``): it sets the
+    ``steady_range_km`` run, not the standard tests."""
+
+    name: str
+    unit: str
+    default: float
+    low: float
+    high: float
+    description: str
+
+    @property
+    def path(self) -> str:
+        return f"conditions.{self.name}"
+
+
+CONDITIONS: dict[str, Condition] = {
+    c.path: c
+    for c in (
+        Condition("temperature_c", "C", 23.0, -40.0, 50.0, "air temperature"),
+        Condition("speed_kph", "km/h", 110.0, 10.0, 200.0, "steady speed"),
+        Condition("payload_kg", "kg", 0.0, 0.0, 2000.0, "people and load beyond the driver"),
+        Condition("wind_mps", "m/s", 0.0, -30.0, 30.0, "head wind (negative: tail wind)"),
+    )
+}
+
+__all__ = ["CONDITIONS", "OUTPUTS", "Condition", "Output", "Procedure"]
