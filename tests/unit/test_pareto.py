@@ -189,3 +189,20 @@ def test_the_studies_guide_lists_every_output_and_condition() -> None:
         assert f"`{name}`" in text, name
     for c in CONDITIONS.values():
         assert f"`{c.name}`" in text, c.name
+
+
+def test_performance_outputs_are_the_perf_command_figures() -> None:
+    from evtwin.sim.performance import performance
+    from evtwin.specs import load_vehicle
+
+    plan = parse_study(
+        "vehicle: defender-sport\nvariables:\n"
+        "  mass.kerb_kg: {distribution: grid, values: [2300]}\n"
+        "outputs: [accel_0_100_kph_s, accel_0_60_mph_s, top_speed_kph]\n",
+        "p.yaml",
+    )
+    cols = evaluate_chunk(plan, 0)
+    p = performance(load_vehicle("defender-sport"))
+    assert cols["accel_0_100_kph_s"][0] == pytest.approx(p.acceleration.accel_0_100_kph_s)
+    assert cols["accel_0_60_mph_s"][0] == pytest.approx(p.acceleration.accel_0_60_mph_s)
+    assert cols["top_speed_kph"][0] == pytest.approx(p.top_speed.top_speed_kph)

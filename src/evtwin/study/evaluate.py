@@ -44,6 +44,7 @@ from ..sim.label import (
     wltp,
     wltp_test_mass,
 )
+from ..sim.performance import performance_batch
 from ..sim.prepare import RunOptions, VehicleBatch, prepare_batch
 from ..sim.real_world import UK_WINTER, UK_WINTER_SPEED, custom_weather, steady_ranges
 from ..sim.recharge import recharge_ac_energy_for
@@ -75,6 +76,7 @@ def procedures(plan: StudyPlan) -> tuple[Procedure, ...]:
         "epa",
         "winter",
         "steady",
+        "performance",
         "charging",
         "geometry",
         "price",
@@ -337,6 +339,13 @@ def _run_reference(
             out["winter_motorway_range_mi"][ok] = metres / MILE
         if "steady" in procs:
             out["steady_range_km"][ok] = _steady(plan, values[ok], specs)
+        if "performance" in procs:
+            perf = performance_batch(specs)
+            acc = [r.acceleration for r in perf]
+            out["accel_0_60_mph_s"][ok] = [a.accel_0_60_mph_s for a in acc]
+            out["accel_0_100_kph_s"][ok] = [a.accel_0_100_kph_s for a in acc]
+            out["accel_50_70_mph_s"][ok] = [a.accel_50_70_mph_s for a in acc]
+            out["top_speed_kph"][ok] = [r.top_speed.top_speed_kph for r in perf]
         if "charging" in procs:
             t = [charge_session(s).time_10_80 for s in specs]
             out["charge_10_80_min"][ok] = [np.nan if x is None else x / 60.0 for x in t]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Procedure = Literal["wltp", "epa", "winter", "steady", "charging", "geometry", "price", "offroad"]
+Procedure = Literal[
+    "wltp", "epa", "winter", "steady", "performance", "charging", "geometry", "price", "offroad"
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,12 @@ OUTPUTS: dict[str, Output] = {
             "steady",
             "range at a steady speed in the study's conditions (conditions.*; default "
             "110 km/h, 23 C, no wind, the driver aboard), climate control at 21 C, full to empty",
+        ),
+        Output("accel_0_60_mph_s", "s", "performance", "0-60 mph, 1 ft rollout (evtwin perf)"),
+        Output("accel_0_100_kph_s", "s", "performance", "0-100 km/h, no rollout"),
+        Output("accel_50_70_mph_s", "s", "performance", "50-70 mph"),
+        Output(
+            "top_speed_kph", "km/h", "performance", "top speed (motor speed, power or governor)"
         ),
         Output(
             "charge_10_80_min",
