@@ -206,3 +206,39 @@ def test_performance_outputs_are_the_perf_command_figures() -> None:
     assert cols["accel_0_100_kph_s"][0] == pytest.approx(p.acceleration.accel_0_100_kph_s)
     assert cols["accel_0_60_mph_s"][0] == pytest.approx(p.acceleration.accel_0_60_mph_s)
     assert cols["top_speed_kph"][0] == pytest.approx(p.top_speed.top_speed_kph)
+
+
+def _brute_tolerant(values: np.ndarray, senses: tuple[str, ...], tol: float) -> np.ndarray:
+    c = values * np.array([-1.0 if s == "max" else 1.0 for s in senses])
+    out = np.zeros(len(c), dtype=bool)
+    for i in range(len(c)):
+        eps = tol * np.abs(c[i])
+        out[i] = not any(
+            j != i and np.all(c[j] <= c[i] + eps) and np.any(c[j] < c[i] - eps)
+            for j in range(len(c))
+        )
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(*(st.floats(1.0, 2.0) for _ in range(3))), min_size=1, max_size=30),
+    tol=st.sampled_from([0.0, 0.01, 0.1]),
+)
+def test_a_tolerant_front_equals_brute_force(rows: list[tuple[float, ...]], tol: float) -> None:
+    v = np.array(rows)
+    senses = ("max", "min", "max")
+    assert np.array_equal(non_dominated(v, senses, tol), _brute_tolerant(v, senses, tol))
+
+
+def test_the_example_design_study_resolves_and_its_links_move_mass_and_price() -> None:
+    from evtwin.study.definition import load_study
+
+    root = Path(__file__).resolve().parents[2]
+    plan = load_study(root / "examples" / "studies" / "defender-design-trade.yaml")
+    assert plan.n_samples == 72
+    links = {(s, t): k for s, t, k, _, _ in plan.links}
+    assert links[("battery.usable_energy_kwh", "mass.kerb_kg")] == 6.5
+    bad = (root / "examples" / "studies" / "defender-design-trade.yaml").read_text()
+    with pytest.raises(StudyError, match=r"links\.0"):
+        parse_study(bad.replace("target: mass.kerb_kg", "target: body.drag_coefficient"), "x")

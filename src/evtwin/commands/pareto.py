@@ -28,6 +28,16 @@ def pareto(
         Path | None,
         typer.Option("--out", help="The results store (a folder); default: beside the study."),
     ] = None,
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--tolerance",
+            min=0.0,
+            max=0.5,
+            help="Relative differences that count as ties, for every objective (default: "
+            "the study's: 0.001, or an objective's own).",
+        ),
+    ] = None,
     csv_file: Annotated[
         Path | None, typer.Option("--csv", help="Also write the front to this CSV file.")
     ] = None,
@@ -63,7 +73,7 @@ def pareto(
                 f"in {target}; run the same command to resume"
             )
             raise typer.Exit(130) from None
-    front = pareto_front(plan, target, objectives)
+    front = pareto_front(plan, target, objectives, tolerance)
     if csv_file is not None:
         with csv_file.open("w", newline="") as f:
             w = csv.writer(f)
@@ -75,7 +85,7 @@ def pareto(
     senses = ", ".join(f"{o} ({s})" for o, s in front.objectives)
     t = Table(
         title=f"{front.study}: Pareto front of {len(front.rows)} of {front.n_valid:,} designs "
-        f"over {senses}"
+        f"over {senses}; ties within {', '.join(f'{t:.1%}' for t in front.tolerance)}"
     )
     for c in front.columns:
         t.add_column(c.replace("__", "."), justify="left" if c.startswith("option__") else "right")

@@ -24,6 +24,7 @@ import math
 from types import FunctionType
 from typing import Any
 
+import numpy as np
 from numba import njit, prange
 
 from ..units import GRAVITY
@@ -59,6 +60,7 @@ from ._layout import (
     M_GEAR,
     M_INVERTER,
     M_MOTOR,
+    N_MAP,
     N_SOC,
     P_AERO,
     P_AUX,
@@ -236,6 +238,767 @@ def _min_torque_for_power(maps, m, w, xw, t_lo, inv_cap_t, k_loss, p_floor):  # 
     return hi
 
 
+# ------------------------------------------------------------------ the lane layout
+#
+# The batch runs in chunks of up to ``_LANES`` vehicles, time outer and vehicles
+# inner: at each step, short loops over the chunk's vehicles ("lanes") do one part of
+# the step each. The arithmetic loops read and write only rows of one local array
+# with a constant row stride, so LLVM sees no aliasing and vectorises them across
+# vehicles (AVX2: four lanes per instruction); the table look-ups (gathers) run in
+# scalar loops of their own. The rare steps a vehicle cannot take the common way
+# (it falls behind the trace, a charge limit cuts regeneration, the SOC leaves its
+# battery-table interval) are redone for that lane alone by ``_slow_step``, the
+# scalar step as the algorithm reads.
+#
+# The peaks (terminal power, lowest SOC) are kept in a pair of small arrays a loop of
+# their own reads from one and writes to the other: updated in place, "max(old,
+# new)" would compile to a masked store, slow on this CPU.
+_N_PEAKS = 3
+_PK_P_MAX = 0
+_PK_P_MIN = 1
+_PK_SOC_LOW = 2
+
+# 64 lanes keep the ~90 rows of a chunk (45 kB) in L1/L2 and the loops long enough to
+# vectorise; every vehicle's arithmetic is the same whatever chunk it runs in.
+_LANES = 64
+_INDEX_MASK = (1 << 48) - 1
+
+# Rows of a chunk's lane array. Vehicle constants:
+(
+    _R_MASS,
+    _R_MASS_EQ,
+    _R_RADIUS,
+    _R_INV_RADIUS,
+    _R_ROLL0,
+    _R_ROLL1,
+    _R_AERO,
+    _R_WIND,
+    _R_AUX,  # this step's auxiliary load
+    _R_INV_CAP,
+    _R_R_MID,
+    _R_SOC_FLOOR,
+    _R_SOC_CEILING,
+    _R_V_MIN,
+    _R_V_MAX,
+    _R_P_DIS,
+    _R_P_CHG,
+    _R_F_REGEN_MAX,
+    _R_FADE_HI,
+    _R_FADE_LO,
+    _R_INV_FADE,  # 1 / (fade_hi - fade_lo), or 0 where they are equal
+    _R_FADE_FLAT,  # 1 where fade_hi == fade_lo: such fade steps go the slow way
+    _R_SCALE,
+    _R_K_LOSS,
+    _R_INV_CAP_T,
+    _R_W_TO_X,
+    _R_MAP_BASE,  # flat index of the vehicle's loss map and torque limits
+    _R_LIM_BASE,
+    # State: speed, SOC and the SOC's battery-table interval (see ``_interval``).
+    _R_V0,
+    _R_V_START,  # the speed at the start of the step, for ``_slow_step``
+    _R_SOC,
+    _R_SOC_LO,
+    _R_SOC_HI,
+    _R_OCV0,
+    _R_OCV1,
+    _R_RES0,
+    _R_RES1,
+    # Accumulators.
+    _R_E_AERO,
+    _R_E_ROLL,
+    _R_E_GRADE,
+    _R_E_INERTIA,
+    _R_E_FRIC,
+    _R_E_GEAR,
+    _R_E_MOTOR,
+    _R_E_INV,
+    _R_E_BATT,
+    _R_E_AUX,
+    _R_E_TERM,
+    _R_E_TRAC,
+    _R_E_REGEN,
+    _R_E_REGEN_CHEM,
+    _R_E_FRONT,
+    _R_E_CHEM,
+    _R_DIST,
+    _R_MISS_TIME,
+    _R_MAX_DEFICIT,
+    _R_SEG_CHEM,  # totals of the current segment, added to seg_acc when it ends
+    _R_SEG_TERM,
+    _R_SEG_DIST,
+    _R_SEG_TIME,
+    # One step's intermediates, passed from one loop to the next.
+    _R_F_REQ,
+    _R_XW,
+    _R_LIM_OFF,  # flat index of the torque-limit node below the wheel speed
+    _R_LIM_FRAC,  # and the wheel speed's fraction of the interval to the next
+    _R_LIM_TOP,  # 1 beyond the last node
+    _R_T_LIM,  # the torque limit at the wheel speed: max when driving, min braking
+    _R_T_WHEEL,
+    _R_MAP_OFF,  # flat index of the loss-map cell's first node
+    _R_C00,
+    _R_C01,
+    _R_C10,
+    _R_C11,
+    _R_LG,
+    _R_LM,
+    _R_LI,
+    _R_TF,
+    _R_P_HI,  # this step's terminal power for the peaks (+-inf for a lane redone)
+    _R_P_LO,
+    _R_SOC_K,  # this step's SOC for the lowest (inf for a lane redone)
+    _R_FIX,  # 1 where the lane needs the scalar fix-up after the step
+    _R_SLOW,  # 1 where the step itself must be redone by ``_slow_step``
+    # The step's trace values.
+    _R_P_TERM,
+    _R_P_WHEEL,
+    _R_P_FRIC,
+    _R_TF_SCALED,
+    _R_LIMITED,
+    _N_ROWS,
+) = range(87)
+
+
+@njit(cache=True)
+def _lane_setup(s, j, veh, b, battery, grid, n_w, n_tq, soc_nodes):  # type: ignore[no-untyped-def]
+    """Vehicle ``b``'s constants and initial state into lane ``j``; its map, battery and
+    auxiliary-profile indices."""
+    m = int(veh[b, P_MAP])
+    bt = int(veh[b, P_BATTERY])
+    scale = veh[b, P_POWERTRAIN_SCALE]
+    s[_R_W_TO_X, j] = (n_w - 1) / grid[m, 0]
+    s[_R_SCALE, j] = scale
+    s[_R_K_LOSS, j] = scale * veh[b, P_LOSS_FACTOR]
+    s[_R_INV_CAP_T, j] = 1.0 / (grid[m, 1] * scale)
+    mass = veh[b, P_MASS]
+    s[_R_MASS, j] = mass
+    s[_R_MASS_EQ, j] = veh[b, P_MASS_EQ]
+    s[_R_RADIUS, j] = veh[b, P_RADIUS]
+    s[_R_INV_RADIUS, j] = 1.0 / veh[b, P_RADIUS]
+    s[_R_ROLL0, j] = veh[b, P_ROLL0]
+    s[_R_ROLL1, j] = veh[b, P_ROLL1]
+    s[_R_AERO, j] = veh[b, P_AERO]
+    s[_R_WIND, j] = veh[b, P_WIND]
+    s[_R_AUX, j] = veh[b, P_AUX]
+    s[_R_INV_CAP, j] = 1.0 / veh[b, P_CAPACITY]
+    r_mid = veh[b, P_RESISTANCE]
+    s[_R_R_MID, j] = r_mid
+    s[_R_SOC_FLOOR, j] = veh[b, P_SOC_FLOOR]
+    s[_R_SOC_CEILING, j] = veh[b, P_SOC_CEILING]
+    s[_R_V_MIN, j] = veh[b, P_VOLTAGE_MIN]
+    s[_R_V_MAX, j] = veh[b, P_VOLTAGE_MAX]
+    s[_R_P_DIS, j] = veh[b, P_POWER_DISCHARGE]
+    s[_R_P_CHG, j] = veh[b, P_POWER_CHARGE]
+    s[_R_F_REGEN_MAX, j] = veh[b, P_REGEN_DECEL] * mass
+    fade_hi = veh[b, P_FADE_HIGH]
+    fade_lo = veh[b, P_FADE_LOW]
+    s[_R_FADE_HI, j] = fade_hi
+    s[_R_FADE_LO, j] = fade_lo
+    # The compiler turns the fade's division into this reciprocal's multiple anyway.
+    flat = fade_hi == fade_lo
+    s[_R_INV_FADE, j] = 0.0 if flat else 1.0 / (fade_hi - fade_lo)
+    s[_R_FADE_FLAT, j] = 1.0 if flat else 0.0
+    soc = veh[b, P_SOC_START]
+    s[_R_SOC, j] = soc
+    _set_interval(s, j, battery, bt, soc, soc_nodes)
+    for q in range(_R_E_AERO, _R_SEG_TIME + 1):
+        s[q, j] = 0.0
+    s[_R_MAP_BASE, j] = m * (N_MAP * n_w * n_tq)
+    s[_R_LIM_BASE, j] = m * (2 * n_w)
+    return m, bt, int(veh[b, P_AUX_PROFILE])
+
+
+@njit(inline="always", cache=True)
+def _set_interval(s, j, battery, bt, soc, soc_nodes):  # type: ignore[no-untyped-def]
+    lo, hi, ocv0, ocv1, res0, res1 = _interval(
+        battery[bt, B_OCV], battery[bt, B_RFACTOR], soc, soc_nodes, s[_R_R_MID, j]
+    )
+    s[_R_SOC_LO, j] = lo
+    s[_R_SOC_HI, j] = hi
+    s[_R_OCV0, j] = ocv0
+    s[_R_OCV1, j] = ocv1
+    s[_R_RES0, j] = res0
+    s[_R_RES1, j] = res1
+
+
+@njit(fastmath=_FAST, cache=True)
+def _slow_step(s, j, maps, m, t_max_tab, t_min_tab, h, inv_h, cos_g, sin_g, vt):  # type: ignore[no-untyped-def]
+    """One step of lane ``j`` the general way: the algorithm as the module reads.
+
+    The vectorised loops take every step the car follows the trace without meeting a
+    limit; this takes the others (and gives the same result on the common ones).
+    """
+    scale = s[_R_SCALE, j]
+    k_loss = s[_R_K_LOSS, j]
+    inv_cap_t = s[_R_INV_CAP_T, j]
+    w_to_x = s[_R_W_TO_X, j]
+    mass = s[_R_MASS, j]
+    mass_eq = s[_R_MASS_EQ, j]
+    radius = s[_R_RADIUS, j]
+    inv_radius = s[_R_INV_RADIUS, j]
+    aero = s[_R_AERO, j]
+    wind = s[_R_WIND, j]
+    aux = s[_R_AUX, j]
+    soc = s[_R_SOC, j]
+    soc_floor = s[_R_SOC_FLOOR, j]
+    soc_ceiling = s[_R_SOC_CEILING, j]
+    v_min = s[_R_V_MIN, j]
+    v_max = s[_R_V_MAX, j]
+    p_dis_max = s[_R_P_DIS, j]
+    p_chg_max = s[_R_P_CHG, j]
+    f_regen_max = s[_R_F_REGEN_MAX, j]
+    fade_hi = s[_R_FADE_HI, j]
+    fade_lo = s[_R_FADE_LO, j]
+    v0 = s[_R_V_START, j]
+
+    f_slope = mass * _G * sin_g
+    roll_c = s[_R_ROLL0, j] * cos_g
+    roll_v = s[_R_ROLL1, j] * cos_g
+    ocv = s[_R_OCV0, j] + s[_R_OCV1, j] * soc
+    res = s[_R_RES0, j] + s[_R_RES1, j] * soc
+
+    # 1. The force to follow the trace.
+    v1 = vt
+    vbar = 0.5 * (v0 + v1)
+    va = vbar + wind
+    f_road = f_slope
+    if vbar > 0.0:
+        f_road += roll_c + roll_v * vbar + aero * va * abs(va)
+    f_req = f_road + mass_eq * (v1 - v0) * inv_h
+
+    limited = False
+    tf = 0.0
+    t_wheel = 0.0
+    f_fric = 0.0
+    lg = 0.0
+    lm = 0.0
+    li = 0.0
+    w = 0.0
+    if vbar > 0.0:
+        w = vbar * inv_radius
+        xw = w * w_to_x
+        if f_req >= 0.0:
+            # 2. Driving.
+            t_wheel = f_req * radius
+            lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
+            p_term = t_wheel * w + lg + lm + li + aux
+            # Discharge limit: the pack's rating, the minimum cell voltage, and
+            # nothing but the auxiliaries once the window is spent.
+            vlo = max(v_min, 0.5 * ocv)
+            if (
+                t_wheel > _lin(t_max_tab, xw) * scale
+                or p_term > p_dis_max
+                or p_term * res > vlo * (ocv - vlo)
+                or soc <= soc_floor
+            ):
+                limited = True
+                p_avail = min(p_dis_max, vlo * (ocv - vlo) / res)
+                if soc <= soc_floor:
+                    p_avail = aux
+                p_avail -= aux
+                for _ in range(_SPEED_ITERATIONS):
+                    w = vbar * inv_radius
+                    xw = w * w_to_x
+                    t_ach = 0.0
+                    if p_avail > 0.0 and w > 0.0:
+                        t_ach = _max_torque_for_power(
+                            maps,
+                            m,
+                            w,
+                            xw,
+                            _lin(t_max_tab, xw) * scale,
+                            inv_cap_t,
+                            k_loss,
+                            p_avail,
+                        )
+                    va = vbar + wind
+                    f_road = f_slope
+                    if vbar > 0.0:
+                        f_road += roll_c + roll_v * vbar + aero * va * abs(va)
+                    v1 = v0 + h * (t_ach * inv_radius - f_road) / mass_eq
+                    v1 = min(max(v1, 0.0), vt)
+                    vbar = 0.5 * (v0 + v1)
+                va = vbar + wind
+                f_road = f_slope
+                if vbar > 0.0:
+                    f_road += roll_c + roll_v * vbar + aero * va * abs(va)
+                f_req = f_road + mass_eq * (v1 - v0) * inv_h
+                if vbar > 0.0 and f_req > 0.0:
+                    w = vbar * inv_radius
+                    xw = w * w_to_x
+                    t_wheel = f_req * radius
+                    lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
+                else:
+                    # The car stopped (or the brakes hold it): nothing turns.
+                    tf = 0.0
+                    t_wheel = 0.0
+                    w = 0.0
+                    lg = 0.0
+                    lm = 0.0
+                    li = 0.0
+                    if vbar > 0.0:
+                        f_fric = -f_req
+        else:
+            # 3. Braking: regeneration as far as it may go, friction for the rest.
+            f_brake = -f_req
+            f_regen = min(f_brake, f_regen_max, -_lin(t_min_tab, xw) * scale * inv_radius)
+            if vbar < fade_hi:
+                f_regen *= max((vbar - fade_lo) / (fade_hi - fade_lo), 0.0)
+            t_wheel = -f_regen * radius
+            lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
+            p_term = t_wheel * w + lg + lm + li + aux
+            if p_term < 0.0 and (
+                -p_term > p_chg_max or -p_term * res > v_max * (v_max - ocv) or soc >= soc_ceiling
+            ):
+                p_take = min(p_chg_max, v_max * (v_max - ocv) / res)
+                if p_take < 0.0 or soc >= soc_ceiling:
+                    p_take = 0.0
+                t_wheel = _min_torque_for_power(
+                    maps, m, w, xw, t_wheel, inv_cap_t, k_loss, -p_take - aux
+                )
+                lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
+            f_fric = f_brake + t_wheel * inv_radius
+            if f_fric < 0.0:
+                f_fric = 0.0  # rounding: regeneration never exceeds the demand
+
+    # 4. The battery.
+    p_wheel = t_wheel * w
+    p_term = p_wheel + lg + lm + li + aux
+    disc = ocv * ocv - 4.0 * res * p_term
+    if disc < 0.0:
+        disc = 0.0  # beyond the circuit's limit; the power limits keep it from here
+    cur = 2.0 * p_term / (ocv + math.sqrt(disc))
+    p_bl = res * cur * cur
+    p_chem = p_term + p_bl
+    soc_next = soc - p_chem * h * s[_R_INV_CAP, j]
+
+    # Energy terms at the step's mean speed.
+    if vbar > 0.0:
+        d_step = vbar * h
+        s[_R_E_AERO, j] += aero * va * abs(va) * d_step
+        s[_R_E_ROLL, j] += (roll_c + roll_v * vbar) * d_step
+        s[_R_E_GRADE, j] += f_slope * d_step
+        s[_R_E_FRIC, j] += f_fric * d_step
+    else:
+        d_step = 0.0
+    s[_R_E_INERTIA, j] += 0.5 * mass_eq * (v1 * v1 - v0 * v0)
+    s[_R_E_GEAR, j] += lg * h
+    s[_R_E_MOTOR, j] += lm * h
+    s[_R_E_INV, j] += li * h
+    s[_R_E_BATT, j] += p_bl * h
+    s[_R_E_AUX, j] += aux * h
+    s[_R_E_TERM, j] += p_term * h
+    tf *= scale
+    if p_wheel > 0.0:
+        s[_R_E_TRAC, j] += p_wheel * h
+        s[_R_E_FRONT, j] += tf * w * h
+    else:
+        s[_R_E_REGEN, j] -= p_wheel * h
+        if p_chem < 0.0:
+            s[_R_E_REGEN_CHEM, j] -= p_chem * h
+    s[_R_DIST, j] += d_step
+    deficit = vt - v1
+    s[_R_MAX_DEFICIT, j] = max(s[_R_MAX_DEFICIT, j], deficit)
+    if deficit > TRACE_TOLERANCE:
+        s[_R_MISS_TIME, j] += h
+    s[_R_E_CHEM, j] += p_chem * h
+    s[_R_SEG_CHEM, j] += p_chem * h
+    s[_R_SEG_TERM, j] += p_term * h
+    s[_R_SEG_DIST, j] += d_step
+    s[_R_SEG_TIME, j] += h
+
+    s[_R_SOC, j] = soc_next
+    s[_R_V0, j] = v1
+    s[_R_P_TERM, j] = p_term
+    s[_R_P_WHEEL, j] = p_wheel
+    s[_R_P_FRIC, j] = f_fric * vbar
+    s[_R_TF_SCALED, j] = tf
+    s[_R_T_WHEEL, j] = t_wheel
+    s[_R_LIMITED, j] = 1.0 if limited else 0.0
+
+
+@njit(fastmath=_FAST, error_model="numpy", cache=True)
+def _drive_chunk(  # type: ignore[no-untyped-def]
+    lo,
+    hi,
+    speed_target,
+    dt,
+    inv_dt,
+    cos_grade,
+    sin_grade,
+    segment,
+    aux_profiles,
+    veh,
+    battery,
+    maps,
+    limits,
+    grid,
+    acc,
+    seg_acc,
+    traces,
+):
+    """Vehicles ``lo`` to ``hi - 1`` of the batch over the whole trace.
+
+    Compiled with numpy's error model: a division by zero in the loops gives inf
+    rather than raising, which would stop them from vectorising (the one division
+    left, the battery current's, has a positive denominator).
+    """
+    nl = hi - lo
+    n_t = dt.shape[0]
+    n_seg = seg_acc.shape[1]
+    store = traces.shape[2] > 0
+    soc_nodes = N_SOC - 1.0
+    n_w = maps.shape[2]
+    n_tq = maps.shape[3]
+    n_w_f = n_w - 1.0  # the map's last wheel-speed node
+    n_w_2 = n_w - 2.0
+    n_tq_1 = n_tq - 1.0
+    n_tq_2 = n_tq - 2.0
+
+    # The row stride is not a power of two, so that a lane's rows do not all fall in
+    # the same few cache sets.
+    s = np.empty((_N_ROWS, _LANES + 8))
+    peak = np.empty((_N_PEAKS, _LANES + 8))
+    peak_next = np.empty((_N_PEAKS, _LANES + 8))
+    map_flat = maps.reshape(maps.size)
+    lim_flat = limits.reshape(limits.size)
+    n_cell = n_w * n_tq  # one channel of one map
+    mi = np.empty(_LANES, dtype=np.int64)
+    bti = np.empty(_LANES, dtype=np.int64)
+    prof = np.empty(_LANES, dtype=np.int64)
+    profiled = False
+    for j in range(nl):
+        mi[j], bti[j], prof[j] = _lane_setup(s, j, veh, lo + j, battery, grid, n_w, n_tq, soc_nodes)
+        profiled |= prof[j] >= 0
+        peak[_PK_P_MAX, j] = 0.0
+        peak[_PK_P_MIN, j] = 0.0
+        peak[_PK_SOC_LOW, j] = s[_R_SOC, j]
+        s[_R_V0, j] = speed_target[0]
+        if store:
+            traces[lo + j, T_SPEED, 0] = speed_target[0]
+            traces[lo + j, T_SOC, 0] = s[_R_SOC, j]
+            for q in range(2, traces.shape[1]):
+                traces[lo + j, q, 0] = 0.0
+
+    elapsed = 0.0
+    dist_target = 0.0
+    for k in range(n_t):
+        h = dt[k]
+        inv_h = inv_dt[k]
+        cos_g = cos_grade[k]
+        sin_g = sin_grade[k]
+        vt = speed_target[k + 1]
+        dist_target += 0.5 * (speed_target[k] + vt) * h
+        if profiled:
+            for j in range(nl):
+                if prof[j] >= 0:
+                    s[_R_AUX, j] = aux_profiles[prof[j], k]
+
+        # 1. The force to follow the trace and the wheel speed in map nodes.
+        for j in range(nl):
+            v0 = s[_R_V0, j]
+            s[_R_V_START, j] = v0
+            mass = s[_R_MASS, j]
+            f_slope = mass * _G * sin_g
+            roll_c = s[_R_ROLL0, j] * cos_g
+            roll_v = s[_R_ROLL1, j] * cos_g
+            vbar = 0.5 * (v0 + vt)
+            va = vbar + s[_R_WIND, j]
+            f_move = roll_c + roll_v * vbar + s[_R_AERO, j] * va * abs(va)
+            f_moving = f_slope + f_move
+            f_road = f_moving if vbar > 0.0 else f_slope
+            f_req = f_road + s[_R_MASS_EQ, j] * (vt - v0) * inv_h
+            s[_R_F_REQ, j] = f_req
+            w = vbar * s[_R_INV_RADIUS, j]
+            w = w if vbar > 0.0 else 0.0
+            xw = w * s[_R_W_TO_X, j]
+            s[_R_XW, j] = xw
+            # Where ``_lin`` reads the torque limit that applies: the motors' maximum
+            # when driving, their (regenerative) minimum when braking.
+            row = L_TORQUE_MAX if f_req >= 0.0 else L_TORQUE_MIN
+            xl = min(max(xw, 0.0), n_w_f)
+            il = min(np.floor(xl), n_w_2)
+            s[_R_LIM_OFF, j] = s[_R_LIM_BASE, j] + row * n_w + il
+            s[_R_LIM_FRAC, j] = xl - il
+            s[_R_LIM_TOP, j] = 1.0 if xw >= n_w_f else 0.0
+
+        # The table look-up: gathers, scalar. Below the first node the fraction is
+        # 0 and this is the first node's value, as in ``_lin``.
+        for j in range(nl):
+            o = int(s[_R_LIM_OFF, j]) & _INDEX_MASK
+            t0 = lim_flat[o]
+            t1 = lim_flat[o + 1]
+            t_lim = t0 + s[_R_LIM_FRAC, j] * (t1 - t0)
+            s[_R_T_LIM, j] = t1 if s[_R_LIM_TOP, j] != 0.0 else t_lim
+
+        # 2./3. The wheel torque, driving or braking, and its cell of the loss map
+        # (``_cell``, branch-free).
+        for j in range(nl):
+            f_req = s[_R_F_REQ, j]
+            v0 = s[_R_V0, j]
+            vbar = 0.5 * (v0 + vt)
+            radius = s[_R_RADIUS, j]
+            t_drive = f_req * radius
+            f_brake = -f_req
+            f_regen = min(
+                f_brake,
+                s[_R_F_REGEN_MAX, j],
+                -s[_R_T_LIM, j] * s[_R_SCALE, j] * s[_R_INV_RADIUS, j],
+            )
+            fade = max((vbar - s[_R_FADE_LO, j]) * s[_R_INV_FADE, j], 0.0)
+            f_faded = f_regen * fade
+            f_regen = f_faded if vbar < s[_R_FADE_HI, j] else f_regen
+            t_brake = -f_regen * radius
+            t = t_drive if f_req >= 0.0 else t_brake
+            t = t if vbar > 0.0 else 0.0
+            s[_R_T_WHEEL, j] = t
+            xw = min(s[_R_XW, j], n_w_f)
+            iw = min(np.floor(xw), n_w_2)
+            aw = xw - iw
+            r = min(abs(t) * s[_R_INV_CAP_T, j], 1.0)
+            u = math.sqrt(r)
+            u = -u if t < 0.0 else u
+            y = 0.5 * (u + 1.0) * n_tq_1
+            it = min(np.floor(y), n_tq_2)
+            at = y - it
+            s[_R_MAP_OFF, j] = s[_R_MAP_BASE, j] + iw * n_tq + it
+            s[_R_C00, j] = (1.0 - aw) * (1.0 - at)
+            s[_R_C01, j] = (1.0 - aw) * at
+            s[_R_C10, j] = aw * (1.0 - at)
+            s[_R_C11, j] = aw * at
+
+        # The map's four channels in the cell (``_channel``): gathers, scalar, on the
+        # flat map (the index masked non-negative, so no wrap-around code).
+        for j in range(nl):
+            o = int(s[_R_MAP_OFF, j]) & _INDEX_MASK
+            c00 = s[_R_C00, j]
+            c01 = s[_R_C01, j]
+            c10 = s[_R_C10, j]
+            c11 = s[_R_C11, j]
+            for c, q in ((M_GEAR, _R_LG), (M_MOTOR, _R_LM), (M_INVERTER, _R_LI), (M_FRONT, _R_TF)):
+                oc = o + c * n_cell
+                s[q, j] = (
+                    c00 * map_flat[oc]
+                    + c01 * map_flat[oc + 1]
+                    + c10 * map_flat[oc + n_tq]
+                    + c11 * map_flat[oc + n_tq + 1]
+                )
+
+        # 4. Limits, battery and energies. A lane that meets a limit keeps its state
+        # and accumulators here and is redone below.
+        for j in range(nl):
+            v0 = s[_R_V0, j]
+            soc = s[_R_SOC, j]
+            vbar = 0.5 * (v0 + vt)
+            moving = vbar > 0.0
+            mass = s[_R_MASS, j]
+            mass_eq = s[_R_MASS_EQ, j]
+            scale = s[_R_SCALE, j]
+            f_slope = mass * _G * sin_g
+            roll_c = s[_R_ROLL0, j] * cos_g
+            roll_v = s[_R_ROLL1, j] * cos_g
+            va = vbar + s[_R_WIND, j]
+            f_req = s[_R_F_REQ, j]
+            driving = f_req >= 0.0
+            w = vbar * s[_R_INV_RADIUS, j]
+            w = w if moving else 0.0
+            t_wheel = s[_R_T_WHEEL, j]
+            k_loss = s[_R_K_LOSS, j]
+            lg = s[_R_LG, j] * k_loss
+            lm = s[_R_LM, j] * k_loss
+            li = s[_R_LI, j] * k_loss
+            tf = s[_R_TF, j]
+            lg = lg if moving else 0.0
+            lm = lm if moving else 0.0
+            li = li if moving else 0.0
+            tf = tf if moving else 0.0
+            aux = s[_R_AUX, j]
+            ocv = s[_R_OCV0, j] + s[_R_OCV1, j] * soc
+            res = s[_R_RES0, j] + s[_R_RES1, j] * soc
+            p_wheel = t_wheel * w
+            p_term = p_wheel + lg + lm + li + aux
+
+            # The conditions under which the scalar step leaves the common path.
+            vlo = max(s[_R_V_MIN, j], 0.5 * ocv)
+            v_max = s[_R_V_MAX, j]
+            drive_limit = (
+                (t_wheel > s[_R_T_LIM, j] * scale)
+                | (p_term > s[_R_P_DIS, j])
+                | (p_term * res > vlo * (ocv - vlo))
+                | (soc <= s[_R_SOC_FLOOR, j])
+            )
+            charge_limit = (p_term < 0.0) & (
+                (-p_term > s[_R_P_CHG, j])
+                | (-p_term * res > v_max * (v_max - ocv))
+                | (soc >= s[_R_SOC_CEILING, j])
+            )
+            flat_fade = (s[_R_FADE_FLAT, j] != 0.0) & (vbar < s[_R_FADE_HI, j])
+            slow = moving & ((driving & drive_limit) | (~driving & (charge_limit | flat_fade)))
+            keep = ~slow
+
+            f_fric = -f_req + t_wheel * s[_R_INV_RADIUS, j]
+            f_fric = max(f_fric, 0.0)
+            f_fric = 0.0 if driving else f_fric
+            f_fric = f_fric if moving else 0.0
+
+            disc = ocv * ocv - 4.0 * res * p_term
+            disc = max(disc, 0.0)
+            cur = 2.0 * p_term / (ocv + math.sqrt(disc))
+            p_bl = res * cur * cur
+            p_chem = p_term + p_bl
+
+            # State and energies: the same sums as ``_slow_step``. A lane to be redone
+            # must keep its state, yet a store of "new or old" compiles to a masked
+            # store, slow on this CPU: its step length and distance are zeroed
+            # instead, which leaves every sum exactly as it was (x + y 0 = x).
+            hk = h if keep else 0.0
+            d_step = vbar * h
+            d_step = d_step if moving else 0.0
+            dk = d_step if keep else 0.0
+            soc_next = soc - p_chem * hk * s[_R_INV_CAP, j]
+            s[_R_SOC, j] = soc_next
+            s[_R_E_AERO, j] += s[_R_AERO, j] * va * abs(va) * dk
+            s[_R_E_ROLL, j] += (roll_c + roll_v * vbar) * dk
+            s[_R_E_GRADE, j] += f_slope * dk
+            s[_R_E_FRIC, j] += f_fric * dk
+            half_m = 0.5 * mass_eq
+            half_m = half_m if keep else 0.0
+            s[_R_E_INERTIA, j] += half_m * (vt * vt - v0 * v0)
+            s[_R_E_GEAR, j] += lg * hk
+            s[_R_E_MOTOR, j] += lm * hk
+            s[_R_E_INV, j] += li * hk
+            s[_R_E_BATT, j] += p_bl * hk
+            s[_R_E_AUX, j] += aux * hk
+            s[_R_E_TERM, j] += p_term * hk
+            tf = tf * scale
+            traction = p_wheel > 0.0
+            h_trac = hk if traction else 0.0
+            h_regen = 0.0 if traction else hk
+            h_regen_chem = h_regen if p_chem < 0.0 else 0.0
+            s[_R_E_TRAC, j] += p_wheel * h_trac
+            s[_R_E_FRONT, j] += tf * w * h_trac
+            s[_R_E_REGEN, j] -= p_wheel * h_regen
+            s[_R_E_REGEN_CHEM, j] -= p_chem * h_regen_chem
+            # Out of reach for a lane to be redone (again not a select of the old value).
+            away = 0.0 if keep else math.inf
+            p_hi = p_term - away
+            p_lo = p_term + away
+            s[_R_P_HI, j] = p_hi
+            s[_R_P_LO, j] = p_lo
+            s[_R_DIST, j] += dk
+            # On the trace the speed deficit is zero: the miss time and the largest
+            # deficit stay as they are.
+            s[_R_E_CHEM, j] += p_chem * hk
+            s[_R_SEG_CHEM, j] += p_chem * hk
+            s[_R_SEG_TERM, j] += p_term * hk
+            s[_R_SEG_DIST, j] += dk
+            s[_R_SEG_TIME, j] += hk
+            soc_k = soc_next + away
+            s[_R_SOC_K, j] = soc_k
+            # The speed is written for every lane: ``_slow_step`` starts from V_START.
+            s[_R_V0, j] = vt
+            s[_R_P_TERM, j] = p_term
+            s[_R_P_WHEEL, j] = p_wheel
+            s[_R_P_FRIC, j] = f_fric * vbar
+            s[_R_TF_SCALED, j] = tf
+            s[_R_LIMITED, j] = 0.0
+            # OCV and resistance are linear in SOC within a table interval: the
+            # interval is found again (below) only when the SOC leaves it.
+            leaves = (soc_next < s[_R_SOC_LO, j]) | (soc_next >= s[_R_SOC_HI, j])
+            s[_R_SLOW, j] = 1.0 if slow else 0.0
+            s[_R_FIX, j] = 1.0 if slow | leaves else 0.0
+
+        # The peaks (kept apart: see ``_N_PEAKS``).
+        for j in range(nl):
+            peak_next[_PK_P_MAX, j] = max(peak[_PK_P_MAX, j], s[_R_P_HI, j])
+            peak_next[_PK_P_MIN, j] = min(peak[_PK_P_MIN, j], s[_R_P_LO, j])
+            peak_next[_PK_SOC_LOW, j] = min(peak[_PK_SOC_LOW, j], s[_R_SOC_K, j])
+
+        # The scalar fix-up: the lanes that met a limit, and new SOC intervals.
+        for j in range(nl):
+            if s[_R_FIX, j] != 0.0:
+                if s[_R_SLOW, j] != 0.0:
+                    m = mi[j]
+                    _slow_step(
+                        s,
+                        j,
+                        maps,
+                        m,
+                        limits[m, L_TORQUE_MAX],
+                        limits[m, L_TORQUE_MIN],
+                        h,
+                        inv_h,
+                        cos_g,
+                        sin_g,
+                        vt,
+                    )
+                    p_term = s[_R_P_TERM, j]
+                    peak_next[_PK_P_MAX, j] = max(peak_next[_PK_P_MAX, j], p_term)
+                    peak_next[_PK_P_MIN, j] = min(peak_next[_PK_P_MIN, j], p_term)
+                    soc_low = min(peak_next[_PK_SOC_LOW, j], s[_R_SOC, j])
+                    peak_next[_PK_SOC_LOW, j] = soc_low
+                soc = s[_R_SOC, j]
+                if soc < s[_R_SOC_LO, j] or soc >= s[_R_SOC_HI, j]:
+                    _set_interval(s, j, battery, bti[j], soc, soc_nodes)
+
+        peak, peak_next = peak_next, peak
+        elapsed += h
+        if n_seg > 1 and (k + 1 == n_t or segment[k + 1] != segment[k]):
+            sg = segment[k]
+            for j in range(nl):
+                b = lo + j
+                seg_acc[b, sg, S_CHEMICAL] += s[_R_SEG_CHEM, j]
+                seg_acc[b, sg, S_TERMINAL] += s[_R_SEG_TERM, j]
+                seg_acc[b, sg, S_DISTANCE] += s[_R_SEG_DIST, j]
+                seg_acc[b, sg, S_TIME] += s[_R_SEG_TIME, j]
+                s[_R_SEG_CHEM, j] = 0.0
+                s[_R_SEG_TERM, j] = 0.0
+                s[_R_SEG_DIST, j] = 0.0
+                s[_R_SEG_TIME, j] = 0.0
+        if store:
+            for j in range(nl):
+                b = lo + j
+                traces[b, T_SPEED, k + 1] = s[_R_V0, j]
+                traces[b, T_SOC, k + 1] = s[_R_SOC, j]
+                traces[b, T_POWER_TERMINAL, k + 1] = s[_R_P_TERM, j]
+                traces[b, T_POWER_WHEEL, k + 1] = s[_R_P_WHEEL, j]
+                traces[b, T_POWER_FRICTION, k + 1] = s[_R_P_FRIC, j]
+                traces[b, T_TORQUE_FRONT, k + 1] = s[_R_TF_SCALED, j]
+                traces[b, T_TORQUE_REAR, k + 1] = s[_R_T_WHEEL, j] - s[_R_TF_SCALED, j]
+                traces[b, T_LIMITED, k + 1] = s[_R_LIMITED, j]
+
+    for j in range(nl):
+        b = lo + j
+        acc[b, A_AERO] = s[_R_E_AERO, j]
+        acc[b, A_ROLLING] = s[_R_E_ROLL, j]
+        acc[b, A_GRADE] = s[_R_E_GRADE, j]
+        acc[b, A_INERTIA] = s[_R_E_INERTIA, j]
+        acc[b, A_FRICTION] = s[_R_E_FRIC, j]
+        acc[b, A_GEAR] = s[_R_E_GEAR, j]
+        acc[b, A_MOTOR] = s[_R_E_MOTOR, j]
+        acc[b, A_INVERTER] = s[_R_E_INV, j]
+        acc[b, A_BATTERY] = s[_R_E_BATT, j]
+        acc[b, A_AUX] = s[_R_E_AUX, j]
+        acc[b, A_TERMINAL] = s[_R_E_TERM, j]
+        acc[b, A_TRACTION] = s[_R_E_TRAC, j]
+        acc[b, A_REGEN] = s[_R_E_REGEN, j]
+        acc[b, A_REGEN_CHEMICAL] = s[_R_E_REGEN_CHEM, j]
+        acc[b, A_FRONT_ENERGY] = s[_R_E_FRONT, j]
+        if n_seg == 1:
+            seg_acc[b, 0, S_CHEMICAL] = s[_R_E_CHEM, j]
+            seg_acc[b, 0, S_TERMINAL] = s[_R_E_TERM, j]
+            seg_acc[b, 0, S_DISTANCE] = s[_R_DIST, j]
+            seg_acc[b, 0, S_TIME] = elapsed
+        acc[b, A_DISTANCE] = s[_R_DIST, j]
+        acc[b, A_DISTANCE_TARGET] = dist_target
+        acc[b, A_MISS_TIME] = s[_R_MISS_TIME, j]
+        acc[b, A_MAX_DEFICIT] = s[_R_MAX_DEFICIT, j]
+        acc[b, A_SOC_END] = s[_R_SOC, j]
+        acc[b, A_SOC_LOW] = peak[_PK_SOC_LOW, j]
+        acc[b, A_POWER_TERMINAL_MAX] = peak[_PK_P_MAX, j]
+        acc[b, A_POWER_TERMINAL_MIN] = peak[_PK_P_MIN, j]
+
+
 def drive_kernel(  # type: ignore[no-untyped-def]
     speed_target,  # (n_t + 1,) [m/s]
     dt,  # (n_t,) [s]
@@ -254,299 +1017,28 @@ def drive_kernel(  # type: ignore[no-untyped-def]
     traces,  # out (n_b, N_TRACE, n_t + 1), or (n_b, N_TRACE, 0) for none
 ):
     n_b = veh.shape[0]
-    n_t = dt.shape[0]
-    n_seg = seg_acc.shape[1]
-    store = traces.shape[2] > 0
-    soc_nodes = N_SOC - 1.0
-    for b in prange(n_b):
-        m = int(veh[b, P_MAP])
-        bt = int(veh[b, P_BATTERY])
-        n_w = maps.shape[2]
-        w_to_x = (n_w - 1) / grid[m, 0]
-        scale = veh[b, P_POWERTRAIN_SCALE]
-        k_loss = scale * veh[b, P_LOSS_FACTOR]
-        inv_cap_t = 1.0 / (grid[m, 1] * scale)
-        mass = veh[b, P_MASS]
-        mass_eq = veh[b, P_MASS_EQ]
-        radius = veh[b, P_RADIUS]
-        inv_radius = 1.0 / radius
-        roll0 = veh[b, P_ROLL0]
-        roll1 = veh[b, P_ROLL1]
-        aero = veh[b, P_AERO]
-        wind = veh[b, P_WIND]
-        aux_base = veh[b, P_AUX]
-        aux = aux_base
-        prof = int(veh[b, P_AUX_PROFILE])
-        inv_cap = 1.0 / veh[b, P_CAPACITY]
-        r_mid = veh[b, P_RESISTANCE]
-        soc = veh[b, P_SOC_START]
-        soc_floor = veh[b, P_SOC_FLOOR]
-        soc_ceiling = veh[b, P_SOC_CEILING]
-        v_min = veh[b, P_VOLTAGE_MIN]
-        v_max = veh[b, P_VOLTAGE_MAX]
-        p_dis_max = veh[b, P_POWER_DISCHARGE]
-        p_chg_max = veh[b, P_POWER_CHARGE]
-        f_regen_max = veh[b, P_REGEN_DECEL] * mass
-        fade_hi = veh[b, P_FADE_HIGH]
-        fade_lo = veh[b, P_FADE_LOW]
-        ocv_tab = battery[bt, B_OCV]
-        rf_tab = battery[bt, B_RFACTOR]
-        soc_lo, soc_hi, ocv0, ocv1, res0, res1 = _interval(ocv_tab, rf_tab, soc, soc_nodes, r_mid)
-        t_max_tab = limits[m, L_TORQUE_MAX]
-        t_min_tab = limits[m, L_TORQUE_MIN]
-
-        e_aero = 0.0
-        e_roll = 0.0
-        e_grade = 0.0
-        e_inertia = 0.0
-        e_fric = 0.0
-        e_gear = 0.0
-        e_motor = 0.0
-        e_inv = 0.0
-        e_batt = 0.0
-        e_aux = 0.0
-        e_term = 0.0
-        e_trac = 0.0
-        e_regen = 0.0
-        e_regen_chem = 0.0
-        e_front = 0.0
-        e_chem = 0.0
-        elapsed = 0.0
-        dist = 0.0
-        dist_target = 0.0
-        miss_time = 0.0
-        max_deficit = 0.0
-        soc_low = soc
-        p_term_max = 0.0
-        p_term_min = 0.0
-
-        v0 = speed_target[0]
-        if store:
-            traces[b, T_SPEED, 0] = v0
-            traces[b, T_SOC, 0] = soc
-            for q in range(2, traces.shape[1]):
-                traces[b, q, 0] = 0.0
-
-        for k in range(n_t):
-            h = dt[k]
-            inv_h = inv_dt[k]
-            cos_g = cos_grade[k]
-            f_slope = mass * _G * sin_grade[k]
-            aux = aux_base if prof < 0 else aux_profiles[prof, k]
-            roll_c = roll0 * cos_g
-            roll_v = roll1 * cos_g
-            vt = speed_target[k + 1]
-            dist_target += 0.5 * (speed_target[k] + vt) * h
-
-            # OCV and resistance are linear in SOC within a table interval: the
-            # interval is found again only when the SOC leaves it.
-            if soc < soc_lo or soc >= soc_hi:
-                soc_lo, soc_hi, ocv0, ocv1, res0, res1 = _interval(
-                    ocv_tab, rf_tab, soc, soc_nodes, r_mid
-                )
-            ocv = ocv0 + ocv1 * soc
-            res = res0 + res1 * soc
-
-            # 1. The force to follow the trace.
-            v1 = vt
-            vbar = 0.5 * (v0 + v1)
-            va = vbar + wind
-            f_road = f_slope
-            if vbar > 0.0:
-                f_road += roll_c + roll_v * vbar + aero * va * abs(va)
-            f_req = f_road + mass_eq * (v1 - v0) * inv_h
-
-            limited = False
-            tf = 0.0
-            t_wheel = 0.0
-            f_fric = 0.0
-            lg = 0.0
-            lm = 0.0
-            li = 0.0
-            w = 0.0
-            if vbar > 0.0:
-                w = vbar * inv_radius
-                xw = w * w_to_x
-                if f_req >= 0.0:
-                    # 2. Driving.
-                    t_wheel = f_req * radius
-                    lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
-                    p_term = t_wheel * w + lg + lm + li + aux
-                    # Discharge limit: the pack's rating, the minimum cell voltage, and
-                    # nothing but the auxiliaries once the window is spent.
-                    vlo = max(v_min, 0.5 * ocv)
-                    if (
-                        t_wheel > _lin(t_max_tab, xw) * scale
-                        or p_term > p_dis_max
-                        or p_term * res > vlo * (ocv - vlo)
-                        or soc <= soc_floor
-                    ):
-                        limited = True
-                        p_avail = min(p_dis_max, vlo * (ocv - vlo) / res)
-                        if soc <= soc_floor:
-                            p_avail = aux
-                        p_avail -= aux
-                        for _ in range(_SPEED_ITERATIONS):
-                            w = vbar * inv_radius
-                            xw = w * w_to_x
-                            t_ach = 0.0
-                            if p_avail > 0.0 and w > 0.0:
-                                t_ach = _max_torque_for_power(
-                                    maps,
-                                    m,
-                                    w,
-                                    xw,
-                                    _lin(t_max_tab, xw) * scale,
-                                    inv_cap_t,
-                                    k_loss,
-                                    p_avail,
-                                )
-                            va = vbar + wind
-                            f_road = f_slope
-                            if vbar > 0.0:
-                                f_road += roll_c + roll_v * vbar + aero * va * abs(va)
-                            v1 = v0 + h * (t_ach * inv_radius - f_road) / mass_eq
-                            v1 = min(max(v1, 0.0), vt)
-                            vbar = 0.5 * (v0 + v1)
-                        va = vbar + wind
-                        f_road = f_slope
-                        if vbar > 0.0:
-                            f_road += roll_c + roll_v * vbar + aero * va * abs(va)
-                        f_req = f_road + mass_eq * (v1 - v0) * inv_h
-                        if vbar > 0.0 and f_req > 0.0:
-                            w = vbar * inv_radius
-                            xw = w * w_to_x
-                            t_wheel = f_req * radius
-                            lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
-                        else:
-                            # The car stopped (or the brakes hold it): nothing turns.
-                            tf = 0.0
-                            t_wheel = 0.0
-                            w = 0.0
-                            lg = 0.0
-                            lm = 0.0
-                            li = 0.0
-                            if vbar > 0.0:
-                                f_fric = -f_req
-                else:
-                    # 3. Braking: regeneration as far as it may go, friction for the rest.
-                    f_brake = -f_req
-                    f_regen = min(f_brake, f_regen_max, -_lin(t_min_tab, xw) * scale * inv_radius)
-                    if vbar < fade_hi:
-                        f_regen *= max((vbar - fade_lo) / (fade_hi - fade_lo), 0.0)
-                    t_wheel = -f_regen * radius
-                    lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
-                    p_term = t_wheel * w + lg + lm + li + aux
-                    if p_term < 0.0 and (
-                        -p_term > p_chg_max
-                        or -p_term * res > v_max * (v_max - ocv)
-                        or soc >= soc_ceiling
-                    ):
-                        p_take = min(p_chg_max, v_max * (v_max - ocv) / res)
-                        if p_take < 0.0 or soc >= soc_ceiling:
-                            p_take = 0.0
-                        t_wheel = _min_torque_for_power(
-                            maps, m, w, xw, t_wheel, inv_cap_t, k_loss, -p_take - aux
-                        )
-                        lg, lm, li, tf = _losses(maps, m, xw, t_wheel, inv_cap_t, k_loss)
-                    f_fric = f_brake + t_wheel * inv_radius
-                    if f_fric < 0.0:
-                        f_fric = 0.0  # rounding: regeneration never exceeds the demand
-            else:
-                f_req = 0.0
-
-            # 4. The battery.
-            p_wheel = t_wheel * w
-            p_term = p_wheel + lg + lm + li + aux
-            disc = ocv * ocv - 4.0 * res * p_term
-            if disc < 0.0:
-                disc = 0.0  # beyond the circuit's limit; the power limits keep it from here
-            cur = 2.0 * p_term / (ocv + math.sqrt(disc))
-            p_bl = res * cur * cur
-            p_chem = p_term + p_bl
-            soc_next = soc - p_chem * h * inv_cap
-
-            # Energy terms at the step's mean speed.
-            if vbar > 0.0:
-                d_step = vbar * h
-                e_aero += aero * va * abs(va) * d_step
-                e_roll += (roll_c + roll_v * vbar) * d_step
-                e_grade += f_slope * d_step
-                e_fric += f_fric * d_step
-            else:
-                d_step = 0.0
-            e_inertia += 0.5 * mass_eq * (v1 * v1 - v0 * v0)
-            e_gear += lg * h
-            e_motor += lm * h
-            e_inv += li * h
-            e_batt += p_bl * h
-            e_aux += aux * h
-            e_term += p_term * h
-            tf *= scale
-            if p_wheel > 0.0:
-                e_trac += p_wheel * h
-                e_front += tf * w * h
-            else:
-                e_regen -= p_wheel * h
-                if p_chem < 0.0:
-                    e_regen_chem -= p_chem * h
-            p_term_max = max(p_term_max, p_term)
-            p_term_min = min(p_term_min, p_term)
-            dist += d_step
-            elapsed += h
-            deficit = vt - v1
-            max_deficit = max(max_deficit, deficit)
-            if deficit > TRACE_TOLERANCE:
-                miss_time += h
-            e_chem += p_chem * h
-            if n_seg > 1:
-                s = segment[k]
-                seg_acc[b, s, S_CHEMICAL] += p_chem * h
-                seg_acc[b, s, S_TERMINAL] += p_term * h
-                seg_acc[b, s, S_DISTANCE] += d_step
-                seg_acc[b, s, S_TIME] += h
-
-            soc = soc_next
-            soc_low = min(soc_low, soc)
-            v0 = v1
-            if store:
-                traces[b, T_SPEED, k + 1] = v1
-                traces[b, T_SOC, k + 1] = soc
-                traces[b, T_POWER_TERMINAL, k + 1] = p_term
-                traces[b, T_POWER_WHEEL, k + 1] = p_wheel
-                traces[b, T_POWER_FRICTION, k + 1] = f_fric * vbar
-                traces[b, T_TORQUE_FRONT, k + 1] = tf
-                traces[b, T_TORQUE_REAR, k + 1] = t_wheel - tf
-                traces[b, T_LIMITED, k + 1] = 1.0 if limited else 0.0
-
-        acc[b, A_AERO] = e_aero
-        acc[b, A_ROLLING] = e_roll
-        acc[b, A_GRADE] = e_grade
-        acc[b, A_INERTIA] = e_inertia
-        acc[b, A_FRICTION] = e_fric
-        acc[b, A_GEAR] = e_gear
-        acc[b, A_MOTOR] = e_motor
-        acc[b, A_INVERTER] = e_inv
-        acc[b, A_BATTERY] = e_batt
-        acc[b, A_AUX] = e_aux
-        acc[b, A_TERMINAL] = e_term
-        acc[b, A_TRACTION] = e_trac
-        acc[b, A_REGEN] = e_regen
-        acc[b, A_REGEN_CHEMICAL] = e_regen_chem
-        acc[b, A_FRONT_ENERGY] = e_front
-        if n_seg == 1:
-            seg_acc[b, 0, S_CHEMICAL] = e_chem
-            seg_acc[b, 0, S_TERMINAL] = e_term
-            seg_acc[b, 0, S_DISTANCE] = dist
-            seg_acc[b, 0, S_TIME] = elapsed
-        acc[b, A_DISTANCE] = dist
-        acc[b, A_DISTANCE_TARGET] = dist_target
-        acc[b, A_MISS_TIME] = miss_time
-        acc[b, A_MAX_DEFICIT] = max_deficit
-        acc[b, A_SOC_END] = soc
-        acc[b, A_SOC_LOW] = soc_low
-        acc[b, A_POWER_TERMINAL_MAX] = p_term_max
-        acc[b, A_POWER_TERMINAL_MIN] = p_term_min
+    n_chunks = (n_b + _LANES - 1) // _LANES
+    for c in prange(n_chunks):
+        lo = c * _LANES
+        _drive_chunk(
+            lo,
+            min(lo + _LANES, n_b),
+            speed_target,
+            dt,
+            inv_dt,
+            cos_grade,
+            sin_grade,
+            segment,
+            aux_profiles,
+            veh,
+            battery,
+            maps,
+            limits,
+            grid,
+            acc,
+            seg_acc,
+            traces,
+        )
 
 
 def _renamed(func: Any, name: str) -> Any:

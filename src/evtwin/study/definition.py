@@ -102,6 +102,24 @@ class Correlation(SpecModel):
     rho: float = Field(gt=-1.0, lt=1.0, strict=True)
 
 
+class Link(SpecModel):
+    """A design rule: ``target`` moves ``per_unit`` for each unit ``source`` moves from its
+    nominal value (kilograms per kWh of battery, pounds per kWh, drag per mm of ride
+    height). evtwin has no such rules of its own: the study states them, with a basis."""
+
+    source: str
+    target: str
+    per_unit: float = Field(strict=True)
+    basis: str = Field(min_length=1)
+
+
+class Objective(SpecModel):
+    """An objective with its own tie tolerance (relative), for a noisy score."""
+
+    sense: Literal["max", "min"]
+    tolerance: float = Field(ge=0.0, lt=1.0, strict=True)
+
+
 class Study(SpecModel):
     """The fields of a study (see the module docstring)."""
 
@@ -121,8 +139,12 @@ class Study(SpecModel):
     #: default the first architecture built on the study's vehicle.
     architectures: tuple[str, ...] = ()
     #: What ``evtwin pareto`` trades off: ``{output: max | min}``.
-    objectives: dict[str, Literal["max", "min"]] = Field(default_factory=dict)
+    objectives: dict[str, Literal["max", "min"] | Objective] = Field(default_factory=dict)
+    #: Relative differences below which two designs tie on an objective (the Pareto
+    #: front's resolution; see ``evtwin.study.pareto.non_dominated``).
+    tolerance: float = Field(default=0.001, ge=0.0, lt=1.0, strict=True)
     correlation: tuple[Correlation, ...] = ()
+    links: tuple[Link, ...] = ()
     outputs: tuple[str, ...] = Field(min_length=1)
     #: Check before running that every variable at each end of its range (the others
     #: at nominal), and all at their low ends together and at their high ends
@@ -135,8 +157,11 @@ class Study(SpecModel):
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 of the study's canonical JSON (the vehicle is hashed apart)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """SHA-256 of the study's canonical JSON (the vehicle is hashed apart), leaving out
+        what only reads the results (objectives, tolerance): changing those keeps the store."""
+        text = json.dumps(
+            self.model_dump(mode="json", exclude={"objectives", "tolerance"}), sort_keys=True
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -196,6 +221,8 @@ class StudyPlan:
     sampled_vars: tuple[ResolvedVariable, ...]
     correlation: NDArray[np.float64]  # (n_sampled, n_sampled)
     option_groups: tuple[OptionGroup, ...] = ()
+    #: (source, target, per unit, source nominal, target nominal) of each link.
+    links: tuple[tuple[str, str, float, float, float], ...] = ()
 
     @property
     def n_options(self) -> int:
@@ -354,11 +381,12 @@ def resolve(
     for name in study.objectives:
         if name not in study.outputs:
             errs.append(f"{at('objectives', name)}: an objective must be one of the outputs")
+    links = _links(study, figures, resolved, at, errs)
     sampled = tuple(v for v in resolved.values() if not v.grid)
     grid = tuple(v for v in resolved.values() if v.grid)
     corr = _correlation(study, sampled, at, errs)
     if not errs:
-        errs.extend(_check_corners(spec, tuple(resolved.values()), at, study.check_corners))
+        errs.extend(_check_corners(spec, tuple(resolved.values()), at, study.check_corners, links))
     if not errs:
         n_opt = int(np.prod([len(g.alternatives) for g in groups], dtype=np.int64))
         n = (
@@ -372,7 +400,36 @@ def resolve(
             errs.append(f"{at('samples')}: every variable is a grid; leave samples out")
     if errs:
         raise StudyError(file, errs)
-    return StudyPlan(study, spec, file, grid, sampled, corr, groups)
+    return StudyPlan(study, spec, file, grid, sampled, corr, groups, links)
+
+
+def _links(
+    study: Study,
+    figures: dict[str, Figure],
+    resolved: dict[str, ResolvedVariable],
+    at: Any,
+    errs: list[str],
+) -> tuple[tuple[str, str, float, float, float], ...]:
+    out = []
+    targets: set[str] = set()
+    for i, link in enumerate(study.links):
+        where = at("links", i)
+        if link.source not in resolved or link.source.startswith("conditions."):
+            errs.append(f"{where}: source {link.source!r} is not a figure variable of the study")
+            continue
+        if link.target not in figures:
+            errs.append(f"{where}: target {link.target!r} is not a figure of {study.vehicle}")
+            continue
+        if link.target in resolved or link.target in targets:
+            errs.append(f"{where}: {link.target} is already varied; one rule moves a figure")
+            continue
+        if not math.isfinite(link.per_unit):
+            errs.append(f"{where}: per_unit must be finite")
+            continue
+        targets.add(link.target)
+        src = figures[link.source].value
+        out.append((link.source, link.target, link.per_unit, src, figures[link.target].value))
+    return tuple(out)
 
 
 def _architecture_group(
@@ -544,7 +601,11 @@ def _correlation(
 
 
 def _check_corners(
-    spec: VehicleSpec, variables: tuple[ResolvedVariable, ...], at: Any, joint: bool = True
+    spec: VehicleSpec,
+    variables: tuple[ResolvedVariable, ...],
+    at: Any,
+    joint: bool = True,
+    links: tuple[tuple[str, str, float, float, float], ...] = (),
 ) -> list[str]:
     """Each variable at each end of its range, and all at their low and high ends,
     must make a valid vehicle: found here rather than a million samples later.
@@ -554,10 +615,17 @@ def _check_corners(
         return errs
     # Conditions are not figures of the car.
     variables = tuple(v for v in variables if not v.path.startswith("conditions."))
+
+    def linked(values: dict[str, float]) -> dict[str, float]:
+        out = dict(values)
+        for source, target, per_unit, source0, target0 in links:
+            out[target] = target0 + per_unit * (out.get(source, source0) - source0)
+        return out
+
     for v in variables:
         for end in (v.low, v.high):
             try:
-                with_figures(spec, {v.path: end})
+                with_figures(spec, linked({v.path: end}))
             except ValidationError as exc:
                 why = exc.errors()[0]["msg"].removeprefix("Value error, ")
                 errs.append(f"{at('variables', v.path)}: {v.path}={end:g} is invalid: {why}")
@@ -566,7 +634,7 @@ def _check_corners(
     for name in ("low", "high"):
         values = {v.path: getattr(v, name) for v in variables}
         try:
-            with_figures(spec, values)
+            with_figures(spec, linked(values))
         except ValidationError as exc:
             why = exc.errors()[0]["msg"].removeprefix("Value error, ")
             errs.append(f"{at('variables')}: every variable at its {name} end is invalid: {why}")
@@ -577,6 +645,8 @@ __all__ = [
     "MAX_SAMPLES",
     "STANDARD",
     "Correlation",
+    "Link",
+    "Objective",
     "OptionGroup",
     "ResolvedVariable",
     "Study",

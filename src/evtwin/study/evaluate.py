@@ -187,9 +187,15 @@ def _column_models(plan: StudyPlan) -> dict[Procedure, _Linear] | None:
     if key not in _MODELS:
         models: dict[Procedure, _Linear] | None = {}
         # Only the drive-cycle labels have column models: a drive until empty heats the
-        # cabin from each car's own profile, and options change the car's tables.
+        # cabin from each car's own profile, options change the car's tables, and a
+        # link moves two figures at once (exact on the reference path).
         conditions = any(v.path.startswith("conditions.") for v in plan.variables)
-        if set(procedures(plan)) - {"wltp", "epa"} or plan.option_groups or conditions:
+        if (
+            set(procedures(plan)) - {"wltp", "epa"}
+            or plan.option_groups
+            or conditions
+            or plan.links
+        ):
             models = None
         for proc in procedures(plan) if models is not None else ():
             m = _linear(plan, proc)
@@ -314,6 +320,8 @@ def _run_reference(
             for k, v in enumerate(plan.variables)
             if not v.path.startswith("conditions.")
         }
+        for source, target, per_unit, source0, target0 in plan.links:
+            figs[target] = target0 + per_unit * (figs[source] - source0)
         try:
             specs.append(with_figures(base, figs) if figs else base)
             extras.append(extra)

@@ -13,7 +13,7 @@ thousands of rows a study holds (fronts are small).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,24 +21,62 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from .definition import StudyPlan
+from .definition import Objective, StudyPlan
 from .store import columns
 
 Sense = Literal["max", "min"]
 
 
-def non_dominated(values: NDArray[np.float64], senses: tuple[Sense, ...]) -> NDArray[np.bool_]:
+def non_dominated(
+    values: NDArray[np.float64],
+    senses: tuple[Sense, ...],
+    tolerance: float | Sequence[float] = 0.0,
+) -> NDArray[np.bool_]:
     """Mask of the rows of ``values`` (n, k) on the Pareto front.
 
     Rows with a NaN are never on it; exact duplicates of a front row are all kept.
+    With a relative ``tolerance``, differences smaller than ``tolerance`` times a value
+    count as ties: a design also leaves the front when another is no worse on any
+    objective by more than that and better on one by more than that (the scores of
+    limit searches and the like carry a resolution; a 0.001 % better rock step is not a
+    reason to keep a design that loses 5 % of range).
     """
+    tol = np.broadcast_to(np.asarray(tolerance, dtype=float), (len(senses),))
+    if not np.all(np.isfinite(tol) & (tol >= 0.0) & (tol < 1.0)):
+        raise ValueError(
+            f"tolerance must be from 0 to 1 (one, or one per objective), got {tolerance!r}"
+        )
+    mask = _exact_front(values, senses)
+    if not np.any(tol > 0.0):
+        return mask
+    # A design that some design tolerance-dominates is also tolerance-dominated by a
+    # member of the exact front (which dominates that design outright): comparing the
+    # front's members with each other is enough.
+    cost = _cost(values, senses)
+    rows = np.flatnonzero(mask)
+    f = cost[rows]  # (m, k)
+    eps = tol * np.abs(f)  # each candidate's own tolerance
+    a = f[:, None, :]  # the dominating member
+    b = f[None, :, :]  # the candidate
+    no_worse = np.all(a <= b + eps[None, :, :], axis=2)
+    better = np.any(a < b - eps[None, :, :], axis=2)
+    beaten = np.any(no_worse & better, axis=0)
+    mask[rows[beaten]] = False
+    return mask
+
+
+def _cost(values: NDArray[np.float64], senses: tuple[Sense, ...]) -> NDArray[np.float64]:
+    """Every objective as a cost to minimise."""
+    return np.asarray(values * np.array([-1.0 if s == "max" else 1.0 for s in senses]))
+
+
+def _exact_front(values: NDArray[np.float64], senses: tuple[Sense, ...]) -> NDArray[np.bool_]:
     values = np.asarray(values, dtype=float)
     if values.ndim != 2 or values.shape[1] != len(senses):
         raise ValueError(f"values must be (n, {len(senses)}), got {values.shape}")
     if any(s not in ("max", "min") for s in senses):
         raise ValueError(f"senses must be max or min, got {senses}")
-    # Minimise everything.
-    cost = values * np.array([-1.0 if s == "max" else 1.0 for s in senses])
+    cost = _cost(values, senses)
     finite = np.all(np.isfinite(cost), axis=1)
     rows = np.flatnonzero(finite)
     order = rows[np.lexsort(cost[rows].T[::-1])]
@@ -74,6 +112,7 @@ class ParetoFront:
     study: str
     vehicle: str
     objectives: tuple[tuple[str, Sense], ...]
+    tolerance: tuple[float, ...]  # per objective
     n_samples: int
     n_valid: int
     columns: tuple[str, ...]
@@ -84,6 +123,7 @@ class ParetoFront:
             "study": self.study,
             "vehicle": self.vehicle,
             "objectives": dict(self.objectives),
+            "tolerance": dict(zip((o for o, _ in self.objectives), self.tolerance, strict=True)),
             "n_samples": self.n_samples,
             "n_valid": self.n_valid,
             "front": [dict(zip(self.columns, r, strict=True)) for r in self.rows],
@@ -91,10 +131,24 @@ class ParetoFront:
 
 
 def pareto_front(
-    plan: StudyPlan, store: str | Path, objectives: Mapping[str, Sense] | None = None
+    plan: StudyPlan,
+    store: str | Path,
+    objectives: Mapping[str, Sense | Objective] | None = None,
+    tolerance: float | None = None,
 ) -> ParetoFront:
-    """The Pareto front of a study's store over ``objectives`` (by default the study's)."""
-    obj = dict(objectives if objectives is not None else plan.study.objectives)
+    """The Pareto front of a study's store over ``objectives`` and with the relative
+    ``tolerance`` of :func:`non_dominated` (by default the study's)."""
+    default = plan.study.tolerance if tolerance is None else tolerance
+    given = objectives if objectives is not None else plan.study.objectives
+    obj: dict[str, Sense] = {}
+    tols: list[float] = []
+    for name, o in given.items():
+        if isinstance(o, str):
+            obj[name] = "max" if o == "max" else "min"
+            tols.append(default)
+        else:
+            obj[name] = o.sense
+            tols.append(o.tolerance if tolerance is None else tolerance)
     if len(obj) < 2:
         raise ValueError("a Pareto front needs two or more objectives (output: max or min)")
     unknown = [o for o in obj if o not in plan.study.outputs]
@@ -107,7 +161,7 @@ def pareto_front(
     ok = np.array([e is None for e in cols["error"]], dtype=bool)
     values = np.column_stack([cols[o].astype(float) for o in obj])
     values[~ok] = np.nan
-    mask = non_dominated(values, tuple(obj.values()))
+    mask = non_dominated(values, tuple(obj.values()), tols)
     idx = np.flatnonzero(mask)
     first, sense = next(iter(obj.items()))
     key = cols[first][idx].astype(float)
@@ -123,6 +177,7 @@ def pareto_front(
         study=plan.study.name,
         vehicle=plan.spec.id,
         objectives=tuple(obj.items()),
+        tolerance=tuple(tols),
         n_samples=int(ok.size),
         n_valid=int(np.sum(ok & np.all(np.isfinite(values), axis=1))),
         columns=tuple(names),
