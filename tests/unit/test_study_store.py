@@ -195,3 +195,16 @@ def test_one_run_writes_a_store_at_a_time(tmp_path: Path) -> None:
         run_study(plan, out)
     # The lock goes with its holder: the store is free again.
     assert run_study(plan, out).chunks_run == 4
+
+
+def test_results_of_other_code_are_refused_not_resumed(serial_store: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(serial_store, copy)
+    mf = copy / "manifest.json"
+    manifest = json.loads(mf.read_text())
+    manifest["code_hash"] = "0" * 64
+    mf.write_text(json.dumps(manifest))
+    with pytest.raises(StoreError, match="code_hash"):
+        run_study(_plan(), copy)

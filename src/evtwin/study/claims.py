@@ -43,7 +43,7 @@ from .corners import LINKED
 from .definition import Study, StudyPlan, Variable, column_name, resolve
 from .runner import ExecutorFactory, Progress, run_study
 from .sensitivity import Sensitivity, sensitivities
-from .store import columns
+from .store import code_hash, columns
 
 #: Draws of the unknowns: enough for a probability to about +-1 % and the 5th and
 #: 95th percentiles to within a few miles. Latin hypercube rather than Sobol' draws:
@@ -186,10 +186,10 @@ def cache_dir() -> Path:
 
 
 def default_store(plan: StudyPlan) -> Path:
-    """A store named for the study and the vehicle's content (a changed file: a new one)."""
-    return (
-        cache_dir() / "claims" / f"{plan.spec.id}-{plan.vehicle_hash[:10]}-{plan.study_hash[:10]}"
-    )
+    """A store named for the vehicle file's content, the settings and evtwin's code: a
+    changed file, setting or model gets a new store, never a stale one."""
+    name = f"{plan.spec.id}-{plan.vehicle_hash[:10]}-{plan.study_hash[:10]}-{code_hash()[:10]}"
+    return cache_dir() / "claims" / name
 
 
 def check_claims(

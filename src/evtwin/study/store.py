@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import hashlib
 import json
 import os
 import re
@@ -64,6 +66,27 @@ def schema_for(plan: StudyPlan) -> pa.Schema:
     return pa.schema(fields)
 
 
+#: Files of the package whose content makes the results: code and shipped data.
+_CODE_SUFFIXES = (".py", ".yaml", ".yml", ".csv", ".json", ".toml")
+
+
+@functools.cache
+def code_hash() -> str:
+    """SHA-256 of evtwin's own code and shipped data (paths and contents).
+
+    A store records it, so that results of a changed model, under the same version
+    number (a working copy, a development install), are never resumed into or mixed
+    with those of another.
+    """
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*")):
+        if f.suffix in _CODE_SUFFIXES and "__pycache__" not in f.parts and f.is_file():
+            h.update(f.relative_to(root).as_posix().encode() + b"\0")
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def manifest_for(plan: StudyPlan) -> dict[str, Any]:
     """What identifies a study's results: anything that changes them is here."""
     schema = schema_for(plan)
@@ -74,6 +97,7 @@ def manifest_for(plan: StudyPlan) -> dict[str, Any]:
         "vehicle_id": plan.spec.id,
         "vehicle_hash": plan.vehicle_hash,
         "evtwin_version": __version__,
+        "code_hash": code_hash(),
         "seed": plan.study.seed,
         "sampler": plan.study.sampler,
         "n_samples": plan.n_samples,
@@ -102,6 +126,7 @@ _IDENTITY = (
     "study_hash",
     "vehicle_hash",
     "evtwin_version",
+    "code_hash",
     "seed",
     "n_samples",
     "chunk_size",
@@ -400,6 +425,7 @@ __all__ = [
     "PARTS",
     "Store",
     "StoreError",
+    "code_hash",
     "columns",
     "export",
     "manifest_for",
