@@ -16,6 +16,20 @@ A step, as the algorithm reads:
    battery's charge limit allow, the friction brakes the rest;
 4. the battery: current from terminal power, OCV and resistance; SOC from
    chemical power.
+
+``_slow_step`` is that step for one vehicle. The batch, though, runs time outer and
+vehicles inner, in chunks of ``_LANES`` vehicles ("lanes"): a step is a few short
+loops over the lanes, each doing one part of it for all of them. The arithmetic
+loops are branch-free and read and write rows of one local array, so the compiler
+vectorises them across vehicles (four per AVX2 instruction), where a scalar step
+spends its time on instruction count and mispredicted branches; the table look-ups,
+gathers the compiler cannot vectorise here, have scalar loops of their own. The
+loops assume the common step, the car following the trace within every limit, and
+flag the lanes where that does not hold (the car falls behind, a charge limit cuts
+regeneration, a degenerate regeneration fade); those lanes keep their state and
+``_slow_step`` redoes the step for them. Either way a vehicle's arithmetic is the
+same operations in the same order, so its result does not depend on the batch or
+the lane it runs in.
 """
 
 from __future__ import annotations
@@ -240,27 +254,16 @@ def _min_torque_for_power(maps, m, w, xw, t_lo, inv_cap_t, k_loss, p_floor):  # 
 
 # ------------------------------------------------------------------ the lane layout
 #
-# The batch runs in chunks of up to ``_LANES`` vehicles, time outer and vehicles
-# inner: at each step, short loops over the chunk's vehicles ("lanes") do one part of
-# the step each. The arithmetic loops read and write only rows of one local array
-# with a constant row stride, so LLVM sees no aliasing and vectorises them across
-# vehicles (AVX2: four lanes per instruction); the table look-ups (gathers) run in
-# scalar loops of their own. The rare steps a vehicle cannot take the common way
-# (it falls behind the trace, a charge limit cuts regeneration, the SOC leaves its
-# battery-table interval) are redone for that lane alone by ``_slow_step``, the
-# scalar step as the algorithm reads.
+# A chunk's per-vehicle constants, state, accumulators and the intermediates one
+# loop hands the next are rows of one local array ``s[row, lane]``. Its row stride
+# is a compile-time constant, so the compiler can tell the rows apart and vectorise
+# the loops without run-time alias checks (with several arrays it gives up).
 #
-# The peaks (terminal power, lowest SOC) are kept in a pair of small arrays a loop of
-# their own reads from one and writes to the other: updated in place, "max(old,
-# new)" would compile to a masked store, slow on this CPU.
-_N_PEAKS = 3
-_PK_P_MAX = 0
-_PK_P_MIN = 1
-_PK_SOC_LOW = 2
-
-# 64 lanes keep the ~90 rows of a chunk (45 kB) in L1/L2 and the loops long enough to
-# vectorise; every vehicle's arithmetic is the same whatever chunk it runs in.
+# 64 lanes keep a chunk's 85 rows (50 kB) in the L1/L2 caches and the loops long
+# enough to vectorise (the time is flat from 32 to 128).
 _LANES = 64
+#: Table indices are masked with this: the compiler then knows they are not negative
+#: and leaves out numba's wrap-around code (half the work of a scalar look-up).
 _INDEX_MASK = (1 << 48) - 1
 
 # Rows of a chunk's lane array. Vehicle constants:
@@ -319,14 +322,19 @@ _INDEX_MASK = (1 << 48) - 1
     _R_E_REGEN,
     _R_E_REGEN_CHEM,
     _R_E_FRONT,
-    _R_E_CHEM,
     _R_DIST,
     _R_MISS_TIME,
     _R_MAX_DEFICIT,
-    _R_SEG_CHEM,  # totals of the current segment, added to seg_acc when it ends
+    # Totals of the current segment, added to seg_acc when it ends; with one segment,
+    # the run's totals.
+    _R_SEG_CHEM,
     _R_SEG_TERM,
     _R_SEG_DIST,
-    _R_SEG_TIME,
+    # Peaks.
+    _R_P_TERM_MAX,
+    _R_P_TERM_MIN,
+    _R_SOC_LOW,
+    _R_ONE,  # 1: see the peaks in ``_drive_chunk``
     # One step's intermediates, passed from one loop to the next.
     _R_F_REQ,
     _R_XW,
@@ -344,11 +352,8 @@ _INDEX_MASK = (1 << 48) - 1
     _R_LM,
     _R_LI,
     _R_TF,
-    _R_P_HI,  # this step's terminal power for the peaks (+-inf for a lane redone)
-    _R_P_LO,
-    _R_SOC_K,  # this step's SOC for the lowest (inf for a lane redone)
-    _R_FIX,  # 1 where the lane needs the scalar fix-up after the step
-    _R_SLOW,  # 1 where the step itself must be redone by ``_slow_step``
+    _R_FIX,  # 2 where ``_slow_step`` must redo the step, 1 where only the SOC's
+    # battery-table interval is to be found again, else 0
     # The step's trace values.
     _R_P_TERM,
     _R_P_WHEEL,
@@ -356,11 +361,11 @@ _INDEX_MASK = (1 << 48) - 1
     _R_TF_SCALED,
     _R_LIMITED,
     _N_ROWS,
-) = range(87)
+) = range(85)
 
 
 @njit(cache=True)
-def _lane_setup(s, j, veh, b, battery, grid, n_w, n_tq, soc_nodes):  # type: ignore[no-untyped-def]
+def _lane_setup(s, j, veh, b, battery, grid, n_w, n_tq, n_l, soc_nodes):  # type: ignore[no-untyped-def]
     """Vehicle ``b``'s constants and initial state into lane ``j``; its map, battery and
     auxiliary-profile indices."""
     m = int(veh[b, P_MAP])
@@ -401,10 +406,14 @@ def _lane_setup(s, j, veh, b, battery, grid, n_w, n_tq, soc_nodes):  # type: ign
     soc = veh[b, P_SOC_START]
     s[_R_SOC, j] = soc
     _set_interval(s, j, battery, bt, soc, soc_nodes)
-    for q in range(_R_E_AERO, _R_SEG_TIME + 1):
+    for q in range(_R_E_AERO, _R_SEG_DIST + 1):
         s[q, j] = 0.0
+    s[_R_P_TERM_MAX, j] = 0.0
+    s[_R_P_TERM_MIN, j] = 0.0
+    s[_R_SOC_LOW, j] = soc
+    s[_R_ONE, j] = 1.0
     s[_R_MAP_BASE, j] = m * (N_MAP * n_w * n_tq)
-    s[_R_LIM_BASE, j] = m * (2 * n_w)
+    s[_R_LIM_BASE, j] = m * (2 * n_l)
     return m, bt, int(veh[b, P_AUX_PROFILE])
 
 
@@ -596,18 +605,19 @@ def _slow_step(s, j, maps, m, t_max_tab, t_min_tab, h, inv_h, cos_g, sin_g, vt):
         s[_R_E_REGEN, j] -= p_wheel * h
         if p_chem < 0.0:
             s[_R_E_REGEN_CHEM, j] -= p_chem * h
+    s[_R_P_TERM_MAX, j] = max(s[_R_P_TERM_MAX, j], p_term)
+    s[_R_P_TERM_MIN, j] = min(s[_R_P_TERM_MIN, j], p_term)
     s[_R_DIST, j] += d_step
     deficit = vt - v1
     s[_R_MAX_DEFICIT, j] = max(s[_R_MAX_DEFICIT, j], deficit)
     if deficit > TRACE_TOLERANCE:
         s[_R_MISS_TIME, j] += h
-    s[_R_E_CHEM, j] += p_chem * h
     s[_R_SEG_CHEM, j] += p_chem * h
     s[_R_SEG_TERM, j] += p_term * h
     s[_R_SEG_DIST, j] += d_step
-    s[_R_SEG_TIME, j] += h
 
     s[_R_SOC, j] = soc_next
+    s[_R_SOC_LOW, j] = min(s[_R_SOC_LOW, j], soc_next)
     s[_R_V0, j] = v1
     s[_R_P_TERM, j] = p_term
     s[_R_P_WHEEL, j] = p_wheel
@@ -654,25 +664,28 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
     n_w_2 = n_w - 2.0
     n_tq_1 = n_tq - 1.0
     n_tq_2 = n_tq - 2.0
+    n_l = limits.shape[2]  # nodes of the torque limits (``_lin``)
+    n_l_1 = n_l - 1.0
+    n_l_2 = n_l - 2.0
 
     # The row stride is not a power of two, so that a lane's rows do not all fall in
     # the same few cache sets.
     s = np.empty((_N_ROWS, _LANES + 8))
-    peak = np.empty((_N_PEAKS, _LANES + 8))
-    peak_next = np.empty((_N_PEAKS, _LANES + 8))
+    # Flat views of the tables, and sizes masked to a few bits: the compiler then
+    # knows the indices below are not negative and leaves out numba's wrap-around.
     map_flat = maps.reshape(maps.size)
     lim_flat = limits.reshape(limits.size)
-    n_cell = n_w * n_tq  # one channel of one map
+    row_tq = n_tq & 0xFFFF  # the next wheel-speed node of a map
+    n_cell = (n_w * n_tq) & 0xFFFFFFFF  # one channel of one map
     mi = np.empty(_LANES, dtype=np.int64)
     bti = np.empty(_LANES, dtype=np.int64)
     prof = np.empty(_LANES, dtype=np.int64)
     profiled = False
     for j in range(nl):
-        mi[j], bti[j], prof[j] = _lane_setup(s, j, veh, lo + j, battery, grid, n_w, n_tq, soc_nodes)
+        mi[j], bti[j], prof[j] = _lane_setup(
+            s, j, veh, lo + j, battery, grid, n_w, n_tq, n_l, soc_nodes
+        )
         profiled |= prof[j] >= 0
-        peak[_PK_P_MAX, j] = 0.0
-        peak[_PK_P_MIN, j] = 0.0
-        peak[_PK_SOC_LOW, j] = s[_R_SOC, j]
         s[_R_V0, j] = speed_target[0]
         if store:
             traces[lo + j, T_SPEED, 0] = speed_target[0]
@@ -681,6 +694,7 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
                 traces[lo + j, q, 0] = 0.0
 
     elapsed = 0.0
+    seg_time = 0.0  # the current segment's, the same for every lane
     dist_target = 0.0
     for k in range(n_t):
         h = dt[k]
@@ -716,11 +730,11 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
             # Where ``_lin`` reads the torque limit that applies: the motors' maximum
             # when driving, their (regenerative) minimum when braking.
             row = L_TORQUE_MAX if f_req >= 0.0 else L_TORQUE_MIN
-            xl = min(max(xw, 0.0), n_w_f)
-            il = min(np.floor(xl), n_w_2)
-            s[_R_LIM_OFF, j] = s[_R_LIM_BASE, j] + row * n_w + il
+            xl = min(max(xw, 0.0), n_l_1)
+            il = min(np.floor(xl), n_l_2)
+            s[_R_LIM_OFF, j] = s[_R_LIM_BASE, j] + row * n_l + il
             s[_R_LIM_FRAC, j] = xl - il
-            s[_R_LIM_TOP, j] = 1.0 if xw >= n_w_f else 0.0
+            s[_R_LIM_TOP, j] = 1.0 if xw >= n_l_1 else 0.0
 
         # The table look-up: gathers, scalar. Below the first node the fraction is
         # 0 and this is the first node's value, as in ``_lin``.
@@ -780,12 +794,13 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
                 s[q, j] = (
                     c00 * map_flat[oc]
                     + c01 * map_flat[oc + 1]
-                    + c10 * map_flat[oc + n_tq]
-                    + c11 * map_flat[oc + n_tq + 1]
+                    + c10 * map_flat[oc + row_tq]
+                    + c11 * map_flat[oc + row_tq + 1]
                 )
 
         # 4. Limits, battery and energies. A lane that meets a limit keeps its state
         # and accumulators here and is redone below.
+        n_fix = 0
         for j in range(nl):
             v0 = s[_R_V0, j]
             soc = s[_R_SOC, j]
@@ -879,22 +894,20 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
             s[_R_E_FRONT, j] += tf * w * h_trac
             s[_R_E_REGEN, j] -= p_wheel * h_regen
             s[_R_E_REGEN_CHEM, j] -= p_chem * h_regen_chem
-            # Out of reach for a lane to be redone (again not a select of the old value).
+            # The peaks: "max(old, new)" stored in place compiles to a masked store
+            # too, unless the old value is one the compiler cannot see is the one it
+            # loaded (times a row of ones). A lane to be redone offers +-inf.
             away = 0.0 if keep else math.inf
-            p_hi = p_term - away
-            p_lo = p_term + away
-            s[_R_P_HI, j] = p_hi
-            s[_R_P_LO, j] = p_lo
+            one = s[_R_ONE, j]
+            s[_R_P_TERM_MAX, j] = max(s[_R_P_TERM_MAX, j] * one, p_term - away)
+            s[_R_P_TERM_MIN, j] = min(s[_R_P_TERM_MIN, j] * one, p_term + away)
+            s[_R_SOC_LOW, j] = min(s[_R_SOC_LOW, j] * one, soc_next + away)
             s[_R_DIST, j] += dk
             # On the trace the speed deficit is zero: the miss time and the largest
             # deficit stay as they are.
-            s[_R_E_CHEM, j] += p_chem * hk
             s[_R_SEG_CHEM, j] += p_chem * hk
             s[_R_SEG_TERM, j] += p_term * hk
             s[_R_SEG_DIST, j] += dk
-            s[_R_SEG_TIME, j] += hk
-            soc_k = soc_next + away
-            s[_R_SOC_K, j] = soc_k
             # The speed is written for every lane: ``_slow_step`` starts from V_START.
             s[_R_V0, j] = vt
             s[_R_P_TERM, j] = p_term
@@ -905,44 +918,36 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
             # OCV and resistance are linear in SOC within a table interval: the
             # interval is found again (below) only when the SOC leaves it.
             leaves = (soc_next < s[_R_SOC_LO, j]) | (soc_next >= s[_R_SOC_HI, j])
-            s[_R_SLOW, j] = 1.0 if slow else 0.0
-            s[_R_FIX, j] = 1.0 if slow | leaves else 0.0
-
-        # The peaks (kept apart: see ``_N_PEAKS``).
-        for j in range(nl):
-            peak_next[_PK_P_MAX, j] = max(peak[_PK_P_MAX, j], s[_R_P_HI, j])
-            peak_next[_PK_P_MIN, j] = min(peak[_PK_P_MIN, j], s[_R_P_LO, j])
-            peak_next[_PK_SOC_LOW, j] = min(peak[_PK_SOC_LOW, j], s[_R_SOC_K, j])
+            fix = 1.0 if leaves else 0.0
+            fix = 2.0 if slow else fix
+            s[_R_FIX, j] = fix
+            n_fix += 1 if slow | leaves else 0
 
         # The scalar fix-up: the lanes that met a limit, and new SOC intervals.
-        for j in range(nl):
-            if s[_R_FIX, j] != 0.0:
-                if s[_R_SLOW, j] != 0.0:
-                    m = mi[j]
-                    _slow_step(
-                        s,
-                        j,
-                        maps,
-                        m,
-                        limits[m, L_TORQUE_MAX],
-                        limits[m, L_TORQUE_MIN],
-                        h,
-                        inv_h,
-                        cos_g,
-                        sin_g,
-                        vt,
-                    )
-                    p_term = s[_R_P_TERM, j]
-                    peak_next[_PK_P_MAX, j] = max(peak_next[_PK_P_MAX, j], p_term)
-                    peak_next[_PK_P_MIN, j] = min(peak_next[_PK_P_MIN, j], p_term)
-                    soc_low = min(peak_next[_PK_SOC_LOW, j], s[_R_SOC, j])
-                    peak_next[_PK_SOC_LOW, j] = soc_low
-                soc = s[_R_SOC, j]
-                if soc < s[_R_SOC_LO, j] or soc >= s[_R_SOC_HI, j]:
-                    _set_interval(s, j, battery, bti[j], soc, soc_nodes)
+        if n_fix > 0:
+            for j in range(nl):
+                if s[_R_FIX, j] != 0.0:
+                    if s[_R_FIX, j] == 2.0:
+                        m = mi[j]
+                        _slow_step(
+                            s,
+                            j,
+                            maps,
+                            m,
+                            limits[m, L_TORQUE_MAX],
+                            limits[m, L_TORQUE_MIN],
+                            h,
+                            inv_h,
+                            cos_g,
+                            sin_g,
+                            vt,
+                        )
+                    soc = s[_R_SOC, j]
+                    if soc < s[_R_SOC_LO, j] or soc >= s[_R_SOC_HI, j]:
+                        _set_interval(s, j, battery, bti[j], soc, soc_nodes)
 
-        peak, peak_next = peak_next, peak
         elapsed += h
+        seg_time += h
         if n_seg > 1 and (k + 1 == n_t or segment[k + 1] != segment[k]):
             sg = segment[k]
             for j in range(nl):
@@ -950,11 +955,11 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
                 seg_acc[b, sg, S_CHEMICAL] += s[_R_SEG_CHEM, j]
                 seg_acc[b, sg, S_TERMINAL] += s[_R_SEG_TERM, j]
                 seg_acc[b, sg, S_DISTANCE] += s[_R_SEG_DIST, j]
-                seg_acc[b, sg, S_TIME] += s[_R_SEG_TIME, j]
+                seg_acc[b, sg, S_TIME] += seg_time
                 s[_R_SEG_CHEM, j] = 0.0
                 s[_R_SEG_TERM, j] = 0.0
                 s[_R_SEG_DIST, j] = 0.0
-                s[_R_SEG_TIME, j] = 0.0
+            seg_time = 0.0
         if store:
             for j in range(nl):
                 b = lo + j
@@ -985,7 +990,7 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
         acc[b, A_REGEN_CHEMICAL] = s[_R_E_REGEN_CHEM, j]
         acc[b, A_FRONT_ENERGY] = s[_R_E_FRONT, j]
         if n_seg == 1:
-            seg_acc[b, 0, S_CHEMICAL] = s[_R_E_CHEM, j]
+            seg_acc[b, 0, S_CHEMICAL] = s[_R_SEG_CHEM, j]
             seg_acc[b, 0, S_TERMINAL] = s[_R_E_TERM, j]
             seg_acc[b, 0, S_DISTANCE] = s[_R_DIST, j]
             seg_acc[b, 0, S_TIME] = elapsed
@@ -994,9 +999,9 @@ def _drive_chunk(  # type: ignore[no-untyped-def]
         acc[b, A_MISS_TIME] = s[_R_MISS_TIME, j]
         acc[b, A_MAX_DEFICIT] = s[_R_MAX_DEFICIT, j]
         acc[b, A_SOC_END] = s[_R_SOC, j]
-        acc[b, A_SOC_LOW] = peak[_PK_SOC_LOW, j]
-        acc[b, A_POWER_TERMINAL_MAX] = peak[_PK_P_MAX, j]
-        acc[b, A_POWER_TERMINAL_MIN] = peak[_PK_P_MIN, j]
+        acc[b, A_SOC_LOW] = s[_R_SOC_LOW, j]
+        acc[b, A_POWER_TERMINAL_MAX] = s[_R_P_TERM_MAX, j]
+        acc[b, A_POWER_TERMINAL_MIN] = s[_R_P_TERM_MIN, j]
 
 
 def drive_kernel(  # type: ignore[no-untyped-def]
