@@ -260,7 +260,7 @@ def headline_card(
     """Build the headline card of a vehicle against its rivals (by default every other
     shipped vehicle). ``offroad=False`` leaves out the off-road scenario scorecard (a
     few seconds); ``claims=False`` the claims check (2,048 cars through three tests,
-    some ten seconds on two cores the first time, read from its store after that), which
+    about twelve seconds on two cores the first time, read from its store after that), which
     runs on ``claims_executor`` (this process by default)."""
     subject = vehicle if isinstance(vehicle, VehicleSpec) else load_vehicle(vehicle)
     rival_ids = [n for n in vehicle_names() if n != subject.id] if rivals is None else list(rivals)
