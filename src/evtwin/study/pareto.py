@@ -35,11 +35,11 @@ def non_dominated(
     """Mask of the rows of ``values`` (n, k) on the Pareto front.
 
     Rows with a NaN are never on it; exact duplicates of a front row are all kept.
-    With a relative ``tolerance``, differences smaller than ``tolerance`` times a value
-    count as ties: a design also leaves the front when another is no worse on any
-    objective by more than that and better on one by more than that (the scores of
-    limit searches and the like carry a resolution; a 0.001 % better rock step is not a
-    reason to keep a design that loses 5 % of range).
+    With a relative ``tolerance`` (one, or one per objective), differences smaller than
+    ``tolerance`` times a design's value count as ties: a design is on the front unless
+    another is no worse on every objective by more than that and better on one by more
+    than that. A design a hair behind another then stays (a near tie), and one a hair
+    ahead on a noisy score no longer saves a design that loses 5 % of range.
     """
     tol = np.broadcast_to(np.asarray(tolerance, dtype=float), (len(senses),))
     if not np.all(np.isfinite(tol) & (tol >= 0.0) & (tol < 1.0)):
@@ -50,19 +50,22 @@ def non_dominated(
     if not np.any(tol > 0.0):
         return mask
     # A design that some design tolerance-dominates is also tolerance-dominated by a
-    # member of the exact front (which dominates that design outright): comparing the
-    # front's members with each other is enough.
+    # member of the exact front (which dominates that design outright, and so is no
+    # worse and at least as much better): each design is checked against the exact
+    # front alone. Designs off the exact front may be on this one (a near tie).
     cost = _cost(values, senses)
-    rows = np.flatnonzero(mask)
-    f = cost[rows]  # (m, k)
-    eps = tol * np.abs(f)  # each candidate's own tolerance
-    a = f[:, None, :]  # the dominating member
-    b = f[None, :, :]  # the candidate
-    no_worse = np.all(a <= b + eps[None, :, :], axis=2)
-    better = np.any(a < b - eps[None, :, :], axis=2)
-    beaten = np.any(no_worse & better, axis=0)
-    mask[rows[beaten]] = False
-    return mask
+    front = cost[mask]  # (f, k)
+    rows = np.flatnonzero(np.all(np.isfinite(cost), axis=1))
+    out = np.zeros_like(mask)
+    for start in range(0, rows.size, 4096):
+        idx = rows[start : start + 4096]
+        b = cost[idx][None, :, :]  # the candidates
+        eps = tol * np.abs(b)  # each candidate's own tolerance
+        a = front[:, None, :]  # the dominating members
+        no_worse = np.all(a <= b + eps, axis=2)
+        better = np.any(a < b - eps, axis=2)
+        out[idx] = ~np.any(no_worse & better, axis=0)
+    return out
 
 
 def _cost(values: NDArray[np.float64], senses: tuple[Sense, ...]) -> NDArray[np.float64]:
