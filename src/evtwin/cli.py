@@ -399,7 +399,18 @@ def dyno(
 
 @app.command()
 @_input_errors
-def report(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> None:
+def report(
+    vehicle: VehicleArg = DEFAULT_VEHICLE,
+    html_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the card as a self-contained HTML report (figures embedded, "
+            "works offline) to this file.",
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
     """The headline card: WLTP and EPA range over the spec's uncertainty, the claims check,
     real-world range, performance, charging, price, off-road geometry and scorecard, and the
     rivals."""
@@ -407,9 +418,16 @@ def report(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> Non
     from .commands.study_run import executor_for
     from .report.card import BREAKDOWN_TERMS, headline_card
 
+    if html_file is not None and (html_file.is_dir() or not html_file.parent.is_dir()):
+        raise ValueError(f"--html {html_file}: give a file in an existing folder")
     factory, n = executor_for(None, None, False)
     with err.status("simulating...", spinner="dots") if not json_ else contextlib.nullcontext():
         card = headline_card(vehicle, claims_executor=factory, claims_workers=n)
+    if html_file is not None:
+        from .report.html import write_report
+
+        write_report(card, html_file)
+        err.print(f"wrote {html_file}")
     if json_:
         _print_json(card.to_dict())
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,12 +116,13 @@ def test_dyno_round_trip(tmp_path: Path) -> None:
     assert all(150 < float(r["ac_wh_per_mi"]) < 300 for r in rows)
 
 
-def test_report_json_and_the_installed_command() -> None:
+def test_report_json_and_the_installed_command(tmp_path: Path) -> None:
     """`make run` runs `evtwin report`; the console script must work as installed."""
     exe = Path(sys.executable).with_name("evtwin")
     env = {**os.environ, "COLUMNS": "160"}
+    page = tmp_path / "report.html"
     done = subprocess.run(
-        [str(exe), "report", "--json"],
+        [str(exe), "report", "--json", "--html", str(page)],
         capture_output=True,
         text=True,
         env=env,
@@ -129,6 +131,18 @@ def test_report_json_and_the_installed_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     card = json.loads(done.stdout)
+    # The HTML report: self-contained (plotly.js inline, nothing fetched), the card's
+    # numbers and a figure for each section.
+    text = page.read_text()
+    assert "Plotly" in text
+    assert re.search(r"<script[^>]*\bsrc=", text) is None  # plotly.js is inline
+    assert re.search(r"<link\b", text) is None
+    assert card["subject"]["name"] in text
+    assert f"{card['wltp_range_km']['nominal']:.0f} km" in text
+    for div in ("range-distributions", "energy-breakdown", "rivals-wltp", "real-world"):
+        assert f'id="{div}"' in text, div
+    for div in ("charging-curve", "offroad-scorecard"):
+        assert f'id="{div}"' in text, div
     b = card["wltp_range_km"]
     assert b["low"] <= b["nominal"] <= b["high"]
     assert card["subject"]["id"] == "defender-sport"
@@ -165,3 +179,14 @@ def test_report_json_and_the_installed_command() -> None:
     assert "defender-110" in scorecard["architectures"]
     for arch in scorecard["architectures"]:
         assert set(scorecard["results"][arch]) == set(scorecard["scenarios"])
+
+
+def test_report_html_to_a_missing_folder_is_refused_before_simulating(tmp_path: Path) -> None:
+    keep = tmp_path / "keep.html"
+    keep.write_text("earlier report")
+    bad = runner.invoke(app, ["report", "--html", str(tmp_path / "no" / "r.html")])
+    assert bad.exit_code == 2
+    assert "--html" in bad.output
+    bad = runner.invoke(app, ["report", "--html", str(tmp_path)])
+    assert bad.exit_code == 2
+    assert keep.read_text() == "earlier report"

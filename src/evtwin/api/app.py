@@ -1,0 +1,43 @@
+"""The API application: every route under ``/api``, its OpenAPI schema and error handling.
+
+``router`` is what another FastAPI application (the NiceGUI web app) mounts;
+:func:`create_app` is the API on its own::
+
+    uvicorn evtwin.api.app:create_app --factory
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from .. import __version__
+from . import routes_build, routes_drive, routes_offroad, routes_report, routes_vehicles
+from .encoding import SafeJSONResponse
+from .errors import install_error_handlers
+
+PREFIX = "/api"
+
+router = APIRouter(default_response_class=SafeJSONResponse)
+for _module in (routes_vehicles, routes_drive, routes_build, routes_offroad, routes_report):
+    router.include_router(_module.router)
+
+
+def create_app() -> FastAPI:
+    """A FastAPI application serving :data:`router` under ``/api``, with the schema at
+    ``/api/openapi.json``, interactive docs at ``/api/docs`` and 4xx (never 500) for bad
+    input."""
+    app = FastAPI(
+        title="evtwin",
+        version=__version__,
+        summary="A physics-based digital twin of battery-electric vehicles, as JSON.",
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+        default_response_class=SafeJSONResponse,
+    )
+    app.include_router(router, prefix=PREFIX)
+    install_error_handlers(app)
+    return app
+
+
+__all__ = ["PREFIX", "create_app", "router"]

@@ -1,0 +1,41 @@
+"""Builds: a configuration beside its base car, and the configurator's live evaluation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from ..configurator import build_from_args
+from ..study.build_comparison import compare_build
+from .errors import field_errors
+from .evaluate import evaluate
+from .models import BuildRequest, EvaluateRequest
+
+router = APIRouter(tags=["builds"])
+
+
+@router.post("/configure", summary="A build beside its base car (as `evtwin configure --json`)")
+def configure(req: BuildRequest) -> dict[str, Any]:
+    """Price, grant, running cost and every figure of the build and of its base car
+    carrying the same people, payload and trailer (two full simulations)."""
+    with field_errors(("body", "options")):
+        build = build_from_args(
+            req.vehicle,
+            req.options,
+            passengers=req.passengers,
+            payload_kg=req.payload_kg,
+            trailer=req.trailer,
+        )
+    with field_errors(("body",)):
+        return compare_build(build).to_dict()
+
+
+@router.post("/evaluate", summary="Every figure of one build (the configurator's view)")
+def evaluate_build(req: EvaluateRequest) -> dict[str, Any]:
+    """WLTP, EPA, the real-world matrix, performance, DC 10-80 %, geometry, price and
+    grant of the build, and a steady run if ``temperature_c`` or ``speed_kph`` is given."""
+    return evaluate(req)
+
+
+__all__ = ["router"]
