@@ -163,16 +163,7 @@ def batch_variants(base: VehicleBatch, f: dict[str, np.ndarray]) -> VehicleBatch
     kind in parallel: capacity up, pack resistance down in proportion.
     """
     row = base.params[0]
-    n = f["mass"].size
-    rep = VehicleBatch(
-        names=base.names * n,
-        params=np.repeat(base.params, n, axis=0),
-        battery=base.battery,
-        maps=base.maps,
-        limits=base.limits,
-        grid=base.grid,
-        split_maps=base.split_maps,
-    )
+    rep = base.repeated(f["mass"].size)
     mass = row[P_MASS] * f["mass"]
     return rep.with_params(
         P_MASS=mass,

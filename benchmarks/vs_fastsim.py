@@ -329,16 +329,7 @@ def evtwin_variants(base: VehicleBatch, v: Variants) -> VehicleBatch:
     coefficient (0.5 rho Cd A); the battery its capacity, with the SOC window unchanged.
     """
     row = base.params[0]
-    n = len(v)
-    rep = VehicleBatch(
-        names=base.names * n,
-        params=np.repeat(base.params, n, axis=0),
-        battery=base.battery,
-        maps=base.maps,
-        limits=base.limits,
-        grid=base.grid,
-        split_maps=base.split_maps,
-    )
+    rep = base.repeated(len(v))
     mass = row[P_MASS] * v.mass
     return rep.with_params(
         P_MASS=mass,

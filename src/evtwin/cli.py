@@ -26,8 +26,8 @@ from .cli_support import (
 from .cli_support import input_errors as _input_errors
 from .cli_support import print_json as _print_json
 from .cycles import cycle_names, load_cycle
-from .specs import ESTIMATE, iter_figures, load_vehicle, vehicle_names
-from .units import KWH, MILE
+from .specs import ESTIMATE, iter_figures, load_vehicle
+from .units import MILE
 
 app = typer.Typer(
     name="evtwin",
@@ -66,18 +66,9 @@ def main_callback(
 @_input_errors
 def vehicles(json_: JsonOpt = False) -> None:
     """List the vehicles shipped with evtwin."""
-    specs = [load_vehicle(n) for n in vehicle_names()]
-    rows = [
-        {
-            "id": s.id,
-            "name": s.name,
-            "status": s.status,
-            "drive": s.drive,
-            "usable_energy_kwh": s.battery.usable_energy_kwh.value,
-            "kerb_kg": s.mass.kerb_kg.value,
-        }
-        for s in specs
-    ]
+    from .report.summaries import vehicle_rows
+
+    rows = vehicle_rows()
     if json_:
         _print_json(rows)
         return
@@ -179,32 +170,6 @@ def show(vehicle: VehicleArg = DEFAULT_VEHICLE, json_: JsonOpt = False) -> None:
 # ---------------------------------------------------------------- range
 
 
-#: Rows of the energy breakdown as the command line shows them.
-BREAKDOWN_ROWS = (
-    "aero",
-    "rolling",
-    "grade",
-    "inertia",
-    "drivetrain",
-    "motor_and_inverter",
-    "battery",
-    "auxiliary",
-    "friction_brakes",
-)
-
-
-def _breakdown_rows(energy: dict[str, float], distance_m: float) -> list[tuple[str, float, float]]:
-    total = energy["battery_chemical"]
-    merged = dict(energy)
-    # The EPA-calibrated loss model fixes a drive unit's total loss, not how it divides
-    # between motor and inverter: the two are shown together.
-    merged["motor_and_inverter"] = energy["motor"] + energy["inverter"]
-    return [
-        (k, merged[k] / 3600.0 / (distance_m / 1000.0), 100.0 * merged[k] / total)
-        for k in BREAKDOWN_ROWS
-    ]
-
-
 def _resolve_cycle(name: str) -> Any:
     p = Path(name)
     if p.suffix.lower() in (".csv", ".gpx"):
@@ -241,64 +206,10 @@ def range_(
     --cycle: that trace at 20 C with a 75 kg driver, from the middle of the usable
     battery window; range is usable energy over the consumption on the trace.
     """
-    from .sim.drive import simulate
-    from .sim.label import epa_label, wltp
-    from .sim.prepare import RunOptions
+    from .report.summaries import range_summary
 
     spec = load_vehicle(vehicle)
-    if cycle is None:
-        w = wltp(spec)
-        e = epa_label(spec)
-        e_own = epa_label(spec, adjustment="as_labelled")
-        energy = w.drive.energy.item(0)
-        dist = float(w.drive.distance[0])
-        data: dict[str, Any] = {
-            "vehicle": spec.id,
-            "wltp": {
-                "range_km": float(w.range_km[0]),
-                "range_mi": float(w.range[0] / MILE),
-                "city_range_km": float(w.range_city[0] / 1000.0),
-                "consumption_ac_kwh_per_100km": float(w.consumption_ac_kwh_per_100km[0]),
-                "consumption_dc_kwh_per_100km": float(w.consumption_dc[0] * 1e5 / KWH),
-                "test_mass_kg": float(w.test_mass[0]),
-            },
-            "epa": {
-                "range_mi": float(e.range_mi[0]),
-                "city_range_mi": float(e.range_city[0] / MILE),
-                "highway_range_mi": float(e.range_highway[0] / MILE),
-                "kwh_per_100mi": float(e.kwh_per_100mi[0]),
-                "mpge": float(e.mpge[0]),
-                "test_weight_lb": float(e.test_mass[0] / 0.45359237),
-                "label_factor": float(e.adjustment[0]),
-            },
-            "epa_as_labelled": {
-                "label_factor": float(e_own.adjustment[0]),
-                "range_mi": float(e_own.range_mi[0]),
-                "kwh_per_100mi": float(e_own.kwh_per_100mi[0]),
-            },
-            "breakdown_cycle": "wltc_class3b",
-        }
-    else:
-        cyc = _resolve_cycle(cycle)
-        lo, hi = spec.battery.soc_window
-        r = simulate(spec, cyc, options=RunOptions(payload_kg=75.0, soc_start=0.5 * (lo + hi)))
-        energy = r.energy.item(0)
-        dist = float(r.distance[0])
-        chem_per_m = energy["battery_chemical"] / dist
-        data = {
-            "vehicle": spec.id,
-            "cycle": cyc.name,
-            "distance_km": dist / 1000.0,
-            "consumption_dc_kwh_per_100km": float(r.battery_terminal[0]) / dist * 1e5 / KWH,
-            "range_km": spec.battery.usable_energy_kwh.value * KWH / chem_per_m / 1000.0,
-            "trace_missed_s": float(r.trace_miss.time_missed[0]),
-            "max_speed_deficit_kph": float(r.trace_miss.max_speed_deficit[0] * 3.6),
-            "breakdown_cycle": cyc.name,
-        }
-        data["range_mi"] = data["range_km"] * 1000.0 / MILE
-    data["breakdown_wh_per_km"] = {k: v for k, v, _ in _breakdown_rows(energy, dist)}
-    data["regen_recovered_wh_per_km"] = energy["regen_recovered"] / 3.6 / dist
-    data["battery_chemical_wh_per_km"] = energy["battery_chemical"] / 3.6 / dist
+    data, rows = range_summary(spec, None if cycle is None else _resolve_cycle(cycle))
     if json_:
         _print_json(data)
         return
@@ -346,7 +257,7 @@ def range_(
     b.add_column("term")
     b.add_column("Wh/km", justify="right")
     b.add_column("share", justify="right")
-    for k, v, share in _breakdown_rows(energy, dist):
+    for k, v, share in rows:
         b.add_row(k, f"{v:.1f}", f"{share:.1f} %")
     b.add_row("[bold]battery (chemical)[/]", f"{data['battery_chemical_wh_per_km']:.1f}", "100 %")
     b.add_row("regenerated at the wheels", f"{data['regen_recovered_wh_per_km']:.1f}", "")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 
 from ..configurator import catalogue_for, trailer_presets
 from ..cycles import ALIASES, cycle_names, load_cycle
+from ..report.summaries import vehicle_rows
 from ..specs import VehicleSpec, load_vehicle, vehicle_names
 from .errors import not_found
 
@@ -37,18 +38,7 @@ def shipped_vehicle(vehicle: str, loc: tuple[str, ...] = ("path", "vehicle")) ->
 @router.get("/vehicles", summary="The shipped vehicles (as `evtwin vehicles --json`)")
 def list_vehicles() -> list[dict[str, Any]]:
     """Id, name, status, drive, usable energy and kerb mass of every shipped vehicle."""
-    specs = [load_vehicle(n) for n in vehicle_names()]
-    return [
-        {
-            "id": s.id,
-            "name": s.name,
-            "status": s.status,
-            "drive": s.drive,
-            "usable_energy_kwh": s.battery.usable_energy_kwh.value,
-            "kerb_kg": s.mass.kerb_kg.value,
-        }
-        for s in specs
-    ]
+    return vehicle_rows()
 
 
 @router.get("/vehicles/{vehicle}", summary="A vehicle's spec (as `evtwin show --json`)")

@@ -49,12 +49,11 @@ def claims(
     figure the file gives a range for; each test's 90 % interval of range and the three
     unknowns that drive it most (first-order Sobol' index, rank correlation)."""
     from ..specs import load_vehicle
-    from ..study.claims import check_claims, claims_study
+    from ..study.claims import check_claims
 
     factory, n = executor_for(workers, scheduler, local_cluster)
     spec = load_vehicle(vehicle)
-    total = claims_study(spec, samples, seed).n_samples
-    with study_progress(f"claims check of {spec.id}", total, disable=json_) as (progress, _):
+    with study_progress(f"claims check of {spec.id}", samples, disable=json_) as (progress, _):
         result = check_claims(
             spec,
             samples=samples,

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..cli_support import JsonOpt, err, input_errors, out, print_json
-from .study_run import LocalClusterOpt, SchedulerOpt, WorkersOpt, executor_for, study_progress
+from .study_run import LocalClusterOpt, SchedulerOpt, WorkersOpt, executor_for, run_with_progress
 
 
 @input_errors
@@ -51,7 +51,6 @@ def pareto(
     price over battery size, ride height, tyres, drag and mass."""
     from ..study.definition import load_study
     from ..study.pareto import Sense, pareto_front
-    from ..study.runner import run_study
 
     objectives: dict[str, Sense] | None = None
     if objective:
@@ -64,15 +63,7 @@ def pareto(
     factory, n = executor_for(workers, scheduler, local_cluster)
     plan = load_study(study)
     target = out_dir or study.with_suffix("").with_name(study.stem + "-results")
-    with study_progress(plan.study.name, plan.n_samples, disable=json_) as (progress, stored):
-        try:
-            run_study(plan, target, executor=factory, workers=n, progress=progress)
-        except KeyboardInterrupt:
-            err.print(
-                f"interrupted: {stored[0]:,} of {plan.n_samples:,} samples are stored "
-                f"in {target}; run the same command to resume"
-            )
-            raise typer.Exit(130) from None
+    run_with_progress(plan, target, factory, n, quiet=json_)
     front = pareto_front(plan, target, objectives, tolerance)
     if csv_file is not None:
         with csv_file.open("w", newline="") as f:

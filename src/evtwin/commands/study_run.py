@@ -23,7 +23,10 @@ from rich.text import Text
 from ..cli_support import err
 
 if TYPE_CHECKING:
-    from ..study.runner import ExecutorFactory
+    from pathlib import Path
+
+    from ..study.definition import StudyPlan
+    from ..study.runner import ExecutorFactory, StudyRun
     from ..study.runner import Progress as ProgressCallback
 
 WorkersOpt = Annotated[
@@ -107,10 +110,37 @@ def study_progress(
         yield progress, stored_so_far
 
 
+def run_with_progress(
+    plan: StudyPlan,
+    target: Path,
+    factory: ExecutorFactory,
+    workers: int,
+    *,
+    fresh: bool = False,
+    quiet: bool = False,
+) -> StudyRun:
+    """Run (or resume) a study into ``target`` under a progress bar; on Ctrl-C, say what
+    is stored and how to resume, and exit with status 130."""
+    from ..study.runner import run_study
+
+    with study_progress(plan.study.name, plan.n_samples, disable=quiet) as (progress, stored):
+        try:
+            return run_study(
+                plan, target, executor=factory, workers=workers, fresh=fresh, progress=progress
+            )
+        except KeyboardInterrupt:
+            err.print(
+                f"interrupted: {stored[0]:,} of {plan.n_samples:,} samples are stored "
+                f"in {target}; run the same command to resume"
+            )
+            raise typer.Exit(130) from None
+
+
 __all__ = [
     "LocalClusterOpt",
     "SchedulerOpt",
     "WorkersOpt",
     "executor_for",
+    "run_with_progress",
     "study_progress",
 ]

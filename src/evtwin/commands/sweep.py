@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..cli_support import JsonOpt, err, input_errors, out, print_json
-from .study_run import LocalClusterOpt, SchedulerOpt, WorkersOpt, executor_for, study_progress
+from ..cli_support import JsonOpt, input_errors, out, print_json
+from .study_run import LocalClusterOpt, SchedulerOpt, WorkersOpt, executor_for, run_with_progress
 
 
 @input_errors
@@ -37,22 +37,11 @@ def sweep(
     interruption to resume. Query the store with `evtwin sweep-query`.
     """
     from ..study.definition import load_study
-    from ..study.runner import run_study
 
     factory, n = executor_for(workers, scheduler, local_cluster)
     plan = load_study(study)
     target = out_dir or study.with_suffix("").with_name(study.stem + "-results")
-    with study_progress(plan.study.name, plan.n_samples, disable=json_) as (progress, stored):
-        try:
-            run = run_study(
-                plan, target, executor=factory, workers=n, fresh=not resume, progress=progress
-            )
-        except KeyboardInterrupt:
-            err.print(
-                f"interrupted: {stored[0]:,} of {plan.n_samples:,} samples are stored "
-                f"in {target}; run the same command to resume"
-            )
-            raise typer.Exit(130) from None
+    run = run_with_progress(plan, target, factory, n, fresh=not resume, quiet=json_)
     summary = {
         "store": str(run.store),
         "study": plan.study.name,

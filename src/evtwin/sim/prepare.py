@@ -376,6 +376,19 @@ class VehicleBatch:
     def __len__(self) -> int:
         return int(self.params.shape[0])
 
+    def repeated(self, n: int) -> VehicleBatch:
+        """The batch's rows ``n`` times over, sharing its tables (variants of one car are
+        then set column by column with :meth:`with_params`)."""
+        return VehicleBatch(
+            self.names * n,
+            np.repeat(self.params, n, axis=0),
+            self.battery,
+            self.maps,
+            self.limits,
+            self.grid,
+            self.split_maps,
+        )
+
     def with_params(self, **columns: NDArray[np.float64] | float) -> VehicleBatch:
         """A copy with some parameter columns replaced (names from ``_layout``, e.g. ``P_MASS``)."""
         from . import _layout

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -417,11 +418,14 @@ def _offroad(
     )
     for row, spec, arch_id in zip(ok, specs, archs, strict=True):
         passed = 0
+        models: dict[str, Any] = {}  # this car in each mode, built once
+        comfort = build_model(arch_id, "comfort", spec=spec)
         for sid in ids:
             sc = scenario(sid)
-            model = build_model(arch_id, "comfort", spec=spec)
-            mode = recommended_mode(model.architecture, sc)
-            r = run_scenario(model.with_mode(mode) if mode != "comfort" else model, sc)
+            mode = recommended_mode(comfort.architecture, sc)
+            if mode not in models:
+                models[mode] = comfort if mode == "comfort" else comfort.with_mode(mode)
+            r = run_scenario(models[mode], sc)
             passed += int(r.passed)
             name = f"offroad_{sid}"
             if name in out:
