@@ -7,7 +7,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-all lint typecheck bench fit-dyno clean
+.PHONY: run test test-all lint typecheck browser bench fit-dyno clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 # The default run skips tests marked slow; the validation suite always runs.
-test: lint typecheck
+test: lint typecheck browser
 	$(PY) -m pytest -m "not slow"
 
-test-all: lint typecheck
+test-all: lint typecheck browser
 	$(PY) -m pytest
 
 bench: $(STAMP)

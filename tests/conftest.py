@@ -14,12 +14,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep the stores that checks cache (``evtwin claims``, the report) out of the
-    user's cache: one folder per test session, shared by the commands tests start."""
+    """Keep the stores that checks cache (``evtwin claims``, the report) and the saved
+    builds out of the user's folders: one folder each per test session, shared by the
+    commands tests start."""
     import tempfile
 
     if "EVTWIN_CACHE_DIR" not in os.environ:
         os.environ["EVTWIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="evtwin-test-cache-")
+    if "EVTWIN_DATA_DIR" not in os.environ:
+        os.environ["EVTWIN_DATA_DIR"] = tempfile.mkdtemp(prefix="evtwin-test-data-")
 
 
 def _find_shared_data() -> Path | None:

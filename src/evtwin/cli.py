@@ -320,6 +320,22 @@ def report(
             "works offline) to this file.",
         ),
     ] = None,
+    pdf_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            help="Also write the report as an A4 PDF to this file (printed by Debian's "
+            "Chromium, `apt-get install chromium`, or the one BROWSER_PATH names).",
+        ),
+    ] = None,
+    png_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--png",
+            help="Also write each figure of the report as a PNG (named for it, e.g. "
+            "energy-breakdown.png) to this folder, made if missing (drawn with Chromium).",
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """The headline card: WLTP and EPA range over the spec's uncertainty, the claims check,
@@ -327,18 +343,41 @@ def report(
     rivals."""
     from .commands.claims import print_check
     from .commands.study_run import executor_for
+    from .report import export
     from .report.card import BREAKDOWN_TERMS, headline_card
 
+    # Every output path, and the browser the PDF and PNGs need, is checked before the
+    # simulation: a typo should not cost its twenty seconds.
     if html_file is not None and (html_file.is_dir() or not html_file.parent.is_dir()):
         raise ValueError(f"--html {html_file}: give a file in an existing folder")
+    if pdf_file is not None:
+        export.check_pdf_target(pdf_file)
+    if png_dir is not None:
+        export.check_png_folder(png_dir)
+    drawn = [f for f, v in (("--pdf", pdf_file), ("--png", png_dir)) if v is not None]
+    browser = export.find_chromium(" and ".join(drawn)) if drawn else None
     factory, n = executor_for(None, None, False)
     with err.status("simulating...", spinner="dots") if not json_ else contextlib.nullcontext():
         card = headline_card(vehicle, claims_executor=factory, claims_workers=n)
-    if html_file is not None:
-        from .report.html import write_report
+    if html_file is not None or pdf_file is not None or png_dir is not None:
+        from .report.figures import report_figures
+        from .report.html import report_html, write_report
 
-        write_report(card, html_file)
-        err.print(f"wrote {html_file}")
+        figs = report_figures(card)
+        if html_file is not None:
+            write_report(card, html_file, figs)
+            err.print(f"wrote {html_file}")
+        try:
+            if png_dir is not None and browser is not None:
+                written = export.write_pngs(figs, png_dir, browser)
+                err.print(f"wrote {len(written)} figures to {png_dir}")
+            if pdf_file is not None and browser is not None:
+                export.write_pdf(report_html(card, figs), pdf_file, browser)
+                err.print(f"wrote {pdf_file}")
+        except export.ExportError as exc:
+            # Not bad input: the browser failed. Said plainly, with status 1.
+            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(1) from None
     if json_:
         _print_json(card.to_dict())
         return
@@ -543,6 +582,7 @@ from .commands.offroad import offroad  # noqa: E402
 from .commands.options import options  # noqa: E402
 from .commands.pareto import pareto  # noqa: E402
 from .commands.perf import perf  # noqa: E402
+from .commands.serve import serve  # noqa: E402
 from .commands.sweep import sweep, sweep_query  # noqa: E402
 
 app.command()(conditions)
@@ -555,6 +595,7 @@ app.command()(sweep)
 app.command("sweep-query")(sweep_query)
 app.command()(claims)
 app.command()(pareto)
+app.command()(serve)
 
 
 def main() -> None:

@@ -308,6 +308,10 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
         ("post", "/api/offroad"),
         ("get", "/api/claims/{vehicle}"),
         ("get", "/api/report/{vehicle}"),
+        ("post", "/api/builds"),
+        ("get", "/api/builds"),
+        ("get", "/api/builds/{build_id}"),
+        ("delete", "/api/builds/{build_id}"),
     }
     assert {(m, p) for p, ops in paths.items() for m in ops} == expected
     evaluate = schema["components"]["schemas"]["EvaluateRequest"]

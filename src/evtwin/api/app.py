@@ -11,14 +11,28 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from .. import __version__
-from . import routes_build, routes_drive, routes_offroad, routes_report, routes_vehicles
+from . import (
+    routes_build,
+    routes_drive,
+    routes_offroad,
+    routes_report,
+    routes_saved,
+    routes_vehicles,
+)
 from .encoding import SafeJSONResponse
 from .errors import install_error_handlers
 
 PREFIX = "/api"
 
 router = APIRouter(default_response_class=SafeJSONResponse)
-for _module in (routes_vehicles, routes_drive, routes_build, routes_offroad, routes_report):
+for _module in (
+    routes_vehicles,
+    routes_drive,
+    routes_build,
+    routes_saved,
+    routes_offroad,
+    routes_report,
+):
     router.include_router(_module.router)
 
 

@@ -9,7 +9,9 @@ the running cost, and a steady run in the given conditions. The figures are
 
 The library is deterministic, so identical requests give identical answers; the last
 :data:`CACHE_SIZE` distinct requests are memoised (an LRU keyed on every field of the
-request, exactly as given). A new request is always simulated afresh.
+request, exactly as given). A new request is always simulated afresh; only the shipped
+files it reads (the vehicle and the trailer presets, parsed into frozen models) are
+read once.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..configurator import OCCUPANT_KG, build_from_args
+from ..configurator import OCCUPANT_KG, Trailer, build_from_args, trailer_preset
 from ..sim.geometry import geometry
 from ..sim.real_world import custom_conditions
+from ..specs import VehicleSpec, load_vehicle
 from ..study.build_comparison import money
 from ..study.figures import figures
 from ..units import KPH, MPH
@@ -53,12 +56,38 @@ def evaluate(req: EvaluateRequest) -> dict[str, Any]:
     return _evaluate(key)
 
 
+@lru_cache(maxsize=32)
+def _vehicle(name: str) -> VehicleSpec:
+    """A shipped vehicle, parsed once (specs are frozen; a failure is not remembered)."""
+    return load_vehicle(name)
+
+
+@lru_cache(maxsize=32)
+def _preset(name: str) -> Trailer:
+    """A shipped trailer preset, parsed once."""
+    return trailer_preset(name)
+
+
+def _trailer(name: str | None) -> Trailer | str | None:
+    """The preset ``name``, or the name itself for the configurator to reject in its words."""
+    if name is None:
+        return None
+    try:
+        return _preset(name)
+    except KeyError:
+        return name
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _evaluate(key: _Key) -> dict[str, Any]:
     vehicle, options, passengers, payload_kg, trailer, temperature_c, speed_kph = key
     with field_errors(("body", "options")):
         build = build_from_args(
-            vehicle, options, passengers=passengers, payload_kg=payload_kg, trailer=trailer
+            _vehicle(vehicle),
+            options,
+            passengers=passengers,
+            payload_kg=payload_kg,
+            trailer=_trailer(trailer),
         )
     spec = build.spec
     load = build.load_kg - OCCUPANT_KG  # aboard beyond the driver, as `configure` counts

@@ -9,20 +9,18 @@ the CLI also reads vehicle and cycle files, which a server must not open for a c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
-    WithJsonSchema,
     field_validator,
 )
 
-from ..configurator import trailer_presets
+from ..configurator import BuildFields, trailer_presets
+from ..configurator.build_request import enum_schema, one_of
 from ..cycles import ALIASES, cycle_names
 from ..physics.traction import SURFACES
 from ..sim.offroad import architecture_names
@@ -33,34 +31,19 @@ from ..specs.terrain_response import MODE_IDS
 DEFAULT_VEHICLE = "defender-sport"
 
 
-def _checker(what: str, allowed: Sequence[str]) -> AfterValidator:
-    names = tuple(allowed)
-
-    def check(value: str) -> str:
-        if value not in names:
-            raise ValueError(f"{what} {value!r} is not one of {', '.join(names)}")
-        return value
-
-    return AfterValidator(check)
-
-
-def _enum(allowed: Sequence[str]) -> WithJsonSchema:
-    return WithJsonSchema({"type": "string", "enum": list(allowed)})
-
-
 _VEHICLES = vehicle_names()
 _CYCLES = [*cycle_names(), *ALIASES]
 _TRAILERS = list(trailer_presets())
 
-VehicleId = Annotated[str, _checker("vehicle", _VEHICLES), _enum(_VEHICLES)]
-CycleName = Annotated[str, _checker("cycle", _CYCLES), _enum(_CYCLES)]
-TrailerId = Annotated[str, _checker("trailer", _TRAILERS), _enum(_TRAILERS)]
-Surface = Annotated[str, _checker("surface", list(SURFACES)), _enum(list(SURFACES))]
+VehicleId = Annotated[str, one_of("vehicle", _VEHICLES), enum_schema(_VEHICLES)]
+CycleName = Annotated[str, one_of("cycle", _CYCLES), enum_schema(_CYCLES)]
+TrailerId = Annotated[str, one_of("trailer", _TRAILERS), enum_schema(_TRAILERS)]
+Surface = Annotated[str, one_of("surface", list(SURFACES)), enum_schema(list(SURFACES))]
 Architecture = Annotated[
-    str, _checker("architecture", architecture_names()), _enum(architecture_names())
+    str, one_of("architecture", architecture_names()), enum_schema(architecture_names())
 ]
-Scenario = Annotated[str, _checker("scenario", list(SCENARIOS)), _enum(list(SCENARIOS))]
-Mode = Annotated[str, _checker("mode", MODE_IDS), _enum(MODE_IDS)]
+Scenario = Annotated[str, one_of("scenario", list(SCENARIOS)), enum_schema(list(SCENARIOS))]
+Mode = Annotated[str, one_of("mode", MODE_IDS), enum_schema(MODE_IDS)]
 # Option ids differ by vehicle; the configurator checks them against the vehicle's
 # catalogue and names the offending ones (a 422 on ``options``).
 OptionId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -92,11 +75,9 @@ class BuildRequest(Request):
     trailer: TrailerId | None = None
 
 
-class EvaluateRequest(BuildRequest):
+# The configurator's build, so that a saved build is exactly a request (and cannot drift).
+class EvaluateRequest(BuildFields):
     """One build's every figure, and a steady run in given conditions if either is given."""
-
-    temperature_c: float | None = Field(None, ge=-20.0, le=40.0, description="Air [C].")
-    speed_kph: float | None = Field(None, ge=16.0, le=161.0, description="Steady speed [km/h].")
 
 
 class ConditionsRequest(Request):

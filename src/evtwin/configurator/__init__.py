@@ -31,26 +31,45 @@ Money
     ``running_cost(consumption_kwh_per_100km, tariffs=None, home_share=None, ...)
     -> RunningCost`` (cost per km and per mile with low/high); ``load_tariffs("uk")``.
 
+Saved builds
+    ``BuildFields`` (a build as the API's ``/evaluate`` takes it); ``BuildStore(path)``
+    with ``save``, ``get``, ``list``, ``delete`` of ``SavedBuild``; ``share_query(build)``
+    and ``build_from_query(params)`` for a share URL (``saved_builds``).
+
 Every result has ``to_dict()`` with unit- and currency-suffixed keys. The
 configurator sits with the studies: it reads specs and the simulation's reference
 constants, and runs no simulation itself (run ``evtwin.sim.label.wltp(build.spec)``).
 """
 
 from .build import OCCUPANT_KG, Build, FieldChange, Selection, apply, configure, resolve
+from .build_request import BuildFields, BuildQueryError, build_from_query, share_query
 from .config_file import build_from_args, load_config, parse_config
 from .errors import ConfigError, OptionError
 from .grant import GrantAssessment, GrantRule, assess, assess_build, load_grant_rule
 from .options import Catalogue, Option, catalogue_for, catalogue_names, load_catalogue
 from .pricing import BuildPrice, PriceUnavailableError, price, prices
 from .running_cost import RunningCost, Tariffs, load_tariffs, running_cost
+from .saved_builds import (
+    BuildNotFoundError,
+    BuildStore,
+    BuildStoreError,
+    CorruptBuildError,
+    SavedBuild,
+)
 from .trailer import Trailer, trailer_preset, trailer_presets
 
 __all__ = [
     "OCCUPANT_KG",
     "Build",
+    "BuildFields",
+    "BuildNotFoundError",
     "BuildPrice",
+    "BuildQueryError",
+    "BuildStore",
+    "BuildStoreError",
     "Catalogue",
     "ConfigError",
+    "CorruptBuildError",
     "FieldChange",
     "GrantAssessment",
     "GrantRule",
@@ -58,6 +77,7 @@ __all__ = [
     "OptionError",
     "PriceUnavailableError",
     "RunningCost",
+    "SavedBuild",
     "Selection",
     "Tariffs",
     "Trailer",
@@ -65,6 +85,7 @@ __all__ = [
     "assess",
     "assess_build",
     "build_from_args",
+    "build_from_query",
     "catalogue_for",
     "catalogue_names",
     "configure",
@@ -77,6 +98,7 @@ __all__ = [
     "prices",
     "resolve",
     "running_cost",
+    "share_query",
     "trailer_preset",
     "trailer_presets",
 ]

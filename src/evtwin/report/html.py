@@ -1,26 +1,23 @@
 """The headline card as a self-contained HTML report: figures embedded, no network needed.
 
-Every figure is a Plotly chart drawn from the card's own data (``Card.to_dict()``) and,
-for the range distributions, from the claims check's stored draws; plotly.js is
-inlined once, so the file opens offline in any browser. The numbers in the tables are
-the card's, to the digits the command line prints.
+Every figure is a Plotly chart from :mod:`evtwin.report.figures` (the PNG and PDF
+outputs draw the same ones); plotly.js is inlined once, so the file opens offline in
+any browser. The numbers in the tables are the card's, to the digits the command line
+prints.
 """
 
 from __future__ import annotations
 
 import html
-import os
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .card import BREAKDOWN_TERMS, Card
-
-#: Colours by test, shared by the charts.
-_TEST_COLOURS = {"wltp": "#1f77b4", "epa": "#ff7f0e", "winter_motorway": "#2ca02c"}
+from .card import Card
+from .export import write_atomically
+from .figures import report_figures
 
 
 def _esc(x: object) -> str:
@@ -37,169 +34,13 @@ def _num(x: float | None, digits: int = 0) -> str:
     return "-" if x is None or not np.isfinite(x) else f"{x:,.{digits}f}"
 
 
-def _fig_html(fig: Any, div_id: str) -> str:
-    return str(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id))
-
-
-def _range_distributions(card: Card) -> str:
-    """Histograms of each test's range over the claims check's draws, claims shaded."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    from ..study.claims import TESTS
-    from ..study.store import columns
-    from ..units import MILE
-
-    cc = card.claims_check
-    if cc is None:
-        return "<p>No claims check (the vehicle file holds no claims).</p>"
-    cols = columns(cc.store)
-    ok = np.array([e is None for e in cols["error"]], dtype=bool)
-    fig = make_subplots(rows=1, cols=len(TESTS), subplot_titles=[t.label for t in TESTS])
-    for i, t in enumerate(TESTS, start=1):
-        miles = cols[t.output][ok].astype(float) * t.to_metres / MILE
-        fig.add_trace(
-            go.Histogram(
-                x=miles, nbinsx=40, name=t.label, marker_color=_TEST_COLOURS[t.name], opacity=0.8
-            ),
-            row=1,
-            col=i,
-        )
-        for claim in cc.claims:
-            if claim.kind != "range" or claim.quantity != "range_mi":
-                continue
-            fig.add_vrect(
-                x0=claim.low if claim.low is not None else float(miles.min()),
-                x1=claim.high if claim.high is not None else float(miles.max()),
-                fillcolor="grey",
-                opacity=0.12,
-                line_width=0,
-                row=1,
-                col=i,
-            )
-        fig.update_xaxes(title_text="range [mi]", row=1, col=i)
-    fig.update_layout(
-        height=340, showlegend=False, margin={"t": 40, "b": 40, "l": 40, "r": 10}, bargap=0.02
-    )
-    return _fig_html(fig, "range-distributions")
-
-
-def _breakdown(card: Card) -> str:
-    import plotly.graph_objects as go
-
-    lines = [card.subject, *card.rivals]
-    fig = go.Figure()
-    for term in BREAKDOWN_TERMS:
-        fig.add_trace(
-            go.Bar(
-                x=[ln.id for ln in lines],
-                y=[ln.breakdown_wh_per_km[term] for ln in lines],
-                name=term.replace("_", " "),
-            )
-        )
-    fig.update_layout(
-        barmode="stack",
-        height=380,
-        yaxis_title="Wh/km on the WLTC (nominal specs)",
-        margin={"t": 20, "b": 80, "l": 60, "r": 10},
-    )
-    return _fig_html(fig, "energy-breakdown")
-
-
-def _rivals(card: Card) -> str:
-    import plotly.graph_objects as go
-
-    lines = [card.subject, *card.rivals]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(x=[ln.id for ln in lines], y=[ln.wltp_range_km for ln in lines], name="evtwin WLTP")
-    )
-    fig.add_trace(
-        go.Bar(
-            x=[ln.id for ln in lines],
-            y=[ln.rated_wltp_range_km for ln in lines],
-            name="published WLTP rating",
-        )
-    )
-    fig.update_layout(
-        barmode="group",
-        height=340,
-        yaxis_title="km",
-        margin={"t": 20, "b": 80, "l": 60, "r": 10},
-    )
-    return _fig_html(fig, "rivals-wltp")
-
-
-def _real_world(card: Card) -> str:
-    import plotly.graph_objects as go
-
-    runs = card.real_world.get("runs", [])
-    assert isinstance(runs, list)
-    fig = go.Figure(
-        go.Bar(
-            x=[r["case"] for r in runs],
-            y=[r["range_km"] for r in runs],
-            marker_color=["#4c78a8" if r["temperature_c"] < 10 else "#f58518" for r in runs],
-        )
-    )
-    fig.update_layout(
-        height=300,
-        yaxis_title="range [km], full to empty",
-        margin={"t": 20, "b": 60, "l": 60, "r": 10},
-    )
-    return _fig_html(fig, "real-world")
-
-
-def _charging(spec_id: str) -> str:
-    """Power against SOC of the card's session (run again for its trace: it is cheap)."""
-    import plotly.graph_objects as go
-
-    from ..sim.charging import charge_session
-    from ..specs import load_vehicle
-
-    s = charge_session(load_vehicle(spec_id))
-    fig = go.Figure(
-        go.Scatter(
-            x=100.0 * np.asarray(s.soc_displayed), y=np.asarray(s.power_inlet) / 1e3, mode="lines"
-        )
-    )
-    fig.update_layout(
-        height=300,
-        xaxis_title="displayed state of charge [%]",
-        yaxis_title="power at the inlet [kW]",
-        margin={"t": 20, "b": 50, "l": 60, "r": 10},
-    )
-    return _fig_html(fig, "charging-curve")
-
-
-def _offroad(card: Card) -> str:
-    import plotly.graph_objects as go
-
-    sc = card.offroad
-    if not sc:
-        return "<p>The off-road scorecard was left out.</p>"
-    archs = list(sc["architectures"])  # type: ignore[call-overload]
-    scen = list(sc["scenarios"])  # type: ignore[call-overload]
-    res: Any = sc["results"]
-    z = [[1.0 if res[a][s]["passed"] else 0.0 for s in scen] for a in archs]
-    text = [
-        [f"{_num(res[a][s]['score'], 2)} {res[a][s]['score_unit']}" for s in scen] for a in archs
-    ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=scen,
-            y=archs,
-            text=text,
-            texttemplate="%{text}",
-            colorscale=[[0, "#f4a6a6"], [1, "#a6d8a6"]],
-            showscale=False,
-            zmin=0,
-            zmax=1,
-        )
-    )
-    fig.update_layout(height=320, margin={"t": 20, "b": 80, "l": 200, "r": 10})
-    return _fig_html(fig, "offroad-scorecard")
+def _fig_html(figs: Mapping[str, Any], name: str, missing: str = "") -> str:
+    """The figure ``name`` as a div with that id and the call that draws it (plotly.js
+    itself is inlined once, in the head), or ``missing`` where the card has nothing to draw."""
+    fig = figs.get(name)
+    if fig is None:
+        return f"<p>{_esc(missing)}</p>"
+    return str(fig.to_html(full_html=False, include_plotlyjs=False, div_id=name))
 
 
 def _claims_tables(card: Card) -> str:
@@ -235,18 +76,28 @@ def _claims_tables(card: Card) -> str:
     )
 
 
+# Printed (``--pdf``, or from a browser) the plots' toolbars are left out and no figure or
+# table row is split across two pages.
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 3px 7px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } .note { color: #666; font-size: 0.85em; }
+@media print {
+  .modebar-container { display: none !important; }
+  .plotly-graph-div, tr { break-inside: avoid; } h2 { break-after: avoid; }
+}
 """
 
 
-def report_html(card: Card) -> str:
-    """The card as one HTML document with plotly.js inlined (works offline)."""
+def report_html(card: Card, figs: Mapping[str, Any] | None = None) -> str:
+    """The card as one HTML document with plotly.js inlined (works offline); ``figs``
+    are :func:`~evtwin.report.figures.report_figures` of the card if already drawn."""
     from plotly.offline import get_plotlyjs
+
+    if figs is None:
+        figs = report_figures(card)
 
     s = card.subject
     head = _table(
@@ -298,39 +149,33 @@ def report_html(card: Card) -> str:
         head,
         facts,
         "<h2>Published claims: how likely each is, test by test</h2>",
-        _range_distributions(card),
+        _fig_html(
+            figs, "range-distributions", "No claims check (the vehicle file holds no claims)."
+        ),
         _claims_tables(card),
         "<h2>Where the energy goes</h2>",
-        _breakdown(card),
+        _fig_html(figs, "energy-breakdown"),
         "<h2>Against the rivals</h2>",
-        _rivals(card),
+        _fig_html(figs, "rivals-wltp"),
         "<h2>Real-world range</h2>",
-        _real_world(card),
+        _fig_html(figs, "real-world"),
         "<h2>DC charging</h2>",
-        _charging(s.id),
+        _fig_html(figs, "charging-curve"),
         "<h2>Off road</h2>",
-        _offroad(card),
+        _fig_html(figs, "offroad-scorecard", "The off-road scorecard was left out."),
         "</body></html>",
     ]
     return "\n".join(parts)
 
 
-def write_report(card: Card, path: str | Path) -> Path:
+def write_report(card: Card, path: str | Path, figs: Mapping[str, Any] | None = None) -> Path:
     """Write the report, whole or not at all (a temporary file renamed into place)."""
     target = Path(path)
     if target.is_dir():
         raise ValueError(f"--html {target}: is a folder; give a file name")
     if not target.parent.is_dir():
         raise ValueError(f"--html {target}: the folder {target.parent} does not exist")
-    text = report_html(card)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".report-", suffix=".html")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(report_html(card, figs).encode("utf-8"), target, ".html")
     return target
 
 

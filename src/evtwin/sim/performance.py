@@ -402,6 +402,15 @@ class _Vehicle:
     battery: NDArray[np.float64]  # (2, N_SOC) OCV and resistance factor
     air_density: float
     mass: float
+    # The powertrain's tables by kind, looked up once per vehicle: the cache's key hashes
+    # the axles' specs field by field, and a call adds a dozen cases of each vehicle.
+    tables: dict[str, _Tables] = field(default_factory=dict, compare=False, repr=False)
+
+    def tables_of(self, kind: TableKind) -> _Tables:
+        tab = self.tables.get(kind)
+        if tab is None:
+            tab = self.tables[kind] = _tables(self.spec, kind)
+        return tab
 
 
 def _vehicle(spec: VehicleSpec, soc: float, ambient: Ambient, payload_kg: float) -> _Vehicle:
@@ -469,7 +478,7 @@ class _Cases:
         q[pk.Q_VOLTAGE_MIN] = r[P_VOLTAGE_MIN]
         q[pk.Q_RAMP] = ramp
         q[pk.Q_GOVERNOR] = governor
-        q[pk.Q_TABLE] = self.table_index(_tables(veh.spec, kind))
+        q[pk.Q_TABLE] = self.table_index(veh.tables_of(kind))
         q[pk.Q_VOLTAGE_NOMINAL] = veh.spec.battery.nominal_voltage_v.value
         self.rows.append(q)
         self.batteries.append(veh.battery)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -272,13 +273,46 @@ class RunOptions:
 DEFAULT_OPTIONS = RunOptions()
 
 
+@dataclass(frozen=True, eq=False)
+class _Drivetrain:
+    """What a parameter row takes from the spec's powertrain, whatever the load and
+    weather: the split map, the no-load drag fit and the rotors' inertia at the wheels."""
+
+    smap: SplitMap
+    drag: NDArray[np.float64]  # A + B v + C v^2 [SI] of the no-load drag at the wheels
+    rotor_inertia: float  # [kg m^2]
+
+
+_DRIVETRAINS: OrderedDict[str, _Drivetrain] = OrderedDict()
+_DRIVETRAINS_SIZE = 256
+
+
+def _drivetrain(spec: VehicleSpec) -> _Drivetrain:
+    """The spec's :class:`_Drivetrain`, worked out once per spec (cached by content): a
+    configurator changes the load far more often than the car."""
+    key = spec.content_hash
+    hit = _DRIVETRAINS.get(key)
+    if hit is not None:
+        with suppress(KeyError):  # another thread may just have evicted it
+            _DRIVETRAINS.move_to_end(key)
+        return hit
+    units = [drive_unit(a) for _, a in spec.axles]
+    drag = no_load_drag_fit(units, spec.tyres.radius_m)
+    drag.setflags(write=False)
+    out = _Drivetrain(split_map_for(spec), drag, rotor_inertia_at_wheels(spec))
+    _DRIVETRAINS[key] = out
+    if len(_DRIVETRAINS) > _DRIVETRAINS_SIZE:
+        _DRIVETRAINS.popitem(last=False)
+    return out
+
+
 def vehicle_row(
     spec: VehicleSpec, ambient: Ambient, options: RunOptions = DEFAULT_OPTIONS
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], SplitMap]:
     """The kernel's parameter row, battery tables and split map for one vehicle."""
     row = np.zeros(N_PARAM)
-    units = [drive_unit(a) for _, a in spec.axles]
-    smap = split_map_for(spec)
+    train = _drivetrain(spec)
+    smap = train.smap
 
     radius = spec.tyres.radius_m
     mass = (
@@ -290,9 +324,7 @@ def vehicle_row(
         raise ValueError(f"mass must be positive, got {mass}")
     row[P_MASS] = mass
     row[P_MASS_EQ] = float(
-        mass_equivalent(
-            mass, spec.tyres.wheel_inertia_kgm2.value, radius, rotor_inertia_at_wheels(spec)
-        )
+        mass_equivalent(mass, spec.tyres.wheel_inertia_kgm2.value, radius, train.rotor_inertia)
     )
     row[P_RADIUS] = radius
     rho = ambient.air_density
@@ -312,7 +344,7 @@ def vehicle_row(
             rho_ref = RHO_REF_KPH
         if cd.test_mass_kg is not None:
             a *= mass / cd.test_mass_kg.value
-        drag = no_load_drag_fit(units, radius)
+        drag = train.drag
         k_tyre = tyre_t / float(tyre_rolling_factor(ROAD_LOAD_REFERENCE_C))
         row[P_ROLL0] = (a - drag[0]) * k_tyre
         row[P_ROLL1] = (b - drag[1]) * k_tyre
@@ -431,14 +463,91 @@ def prepare_batch(
             bats.append(tables)
         row[P_BATTERY] = bat_index[key]
         rows.append(row)
+    if len(maps) == 1:
+        packed, limits, grid = _packed(maps[0])
+    else:
+        packed = np.array([np.concatenate([m.losses, m.torque_front[None]]) for m in maps])
+        limits = np.array([np.stack([m.torque_max, m.torque_min]) for m in maps])
+        grid = np.array([[m.speed_max, m.torque_cap] for m in maps])
     return VehicleBatch(
         names=tuple(s.id for s in specs),
         params=np.array(rows),
         battery=np.array(bats),
-        maps=np.array([np.concatenate([m.losses, m.torque_front[None]]) for m in maps]),
-        limits=np.array([np.stack([m.torque_max, m.torque_min]) for m in maps]),
-        grid=np.array([[m.speed_max, m.torque_cap] for m in maps]),
+        maps=packed,
+        limits=limits,
+        grid=grid,
         split_maps=tuple(maps),
+    )
+
+
+_PACKED: OrderedDict[int, tuple[SplitMap, tuple[NDArray[np.float64], ...]]] = OrderedDict()
+_PACKED_SIZE = 64
+
+
+def _packed(smap: SplitMap) -> tuple[NDArray[np.float64], ...]:
+    """One split map as a batch of one packs it (maps, limits, grid), packed once: the
+    maps are a quarter of a megabyte, copied twice over for every batch otherwise."""
+    hit = _PACKED.get(id(smap))
+    # The entry holds the map, so its id cannot be another's while the entry lives.
+    if hit is not None and hit[0] is smap:
+        with suppress(KeyError):  # another thread may just have evicted it
+            _PACKED.move_to_end(id(smap))
+        return hit[1]
+    out = (
+        np.concatenate([smap.losses, smap.torque_front[None]])[None],
+        np.stack([smap.torque_max, smap.torque_min])[None],
+        np.array([[smap.speed_max, smap.torque_cap]]),
+    )
+    for a in out:
+        a.setflags(write=False)
+    _PACKED[id(smap)] = (smap, out)
+    if len(_PACKED) > _PACKED_SIZE:
+        _PACKED.popitem(last=False)
+    return out
+
+
+def concat_batches(batches: Sequence[VehicleBatch]) -> VehicleBatch:
+    """The rows of several prepared batches as one, in order.
+
+    Batches prepared apart (in different weather, say) then run in one kernel call.
+    A split map the batches share (the same object, as :func:`split_map_for` caches
+    them) is packed once; battery tables are kept per batch.
+    """
+    if not batches:
+        raise ValueError("no batches to join")
+    if len(batches) == 1:
+        return batches[0]
+    index: dict[int, int] = {}
+    owners: list[tuple[VehicleBatch, int]] = []  # where each joined map is packed
+    params = []
+    n_bat = 0
+    for b in batches:
+        local = []
+        for i, smap in enumerate(b.split_maps):
+            if id(smap) not in index:
+                index[id(smap)] = len(owners)
+                owners.append((b, i))
+            local.append(index[id(smap)])
+        p = np.array(b.params)
+        p[:, P_MAP] = np.asarray(local, dtype=float)[p[:, P_MAP].astype(np.int64)]
+        p[:, P_BATTERY] += n_bat
+        n_bat += b.battery.shape[0]
+        params.append(p)
+    if len(owners) == 1:
+        first = batches[0]
+        maps, limits, grid = first.maps, first.limits, first.grid
+    else:
+        maps = np.stack([b.maps[i] for b, i in owners])
+        limits = np.stack([b.limits[i] for b, i in owners])
+        grid = np.stack([b.grid[i] for b, i in owners])
+    return VehicleBatch(
+        names=tuple(n for b in batches for n in b.names),
+        params=np.concatenate(params),
+        battery=np.concatenate([b.battery for b in batches]),
+        maps=maps,
+        limits=limits,
+        grid=grid,
+        split_maps=tuple(b.split_maps[i] for b, i in owners),
     )
 
 
@@ -449,6 +558,7 @@ __all__ = [
     "RunOptions",
     "VehicleBatch",
     "battery_tables",
+    "concat_batches",
     "drive_unit",
     "prepare_batch",
     "split_map_for",

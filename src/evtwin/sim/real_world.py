@@ -20,27 +20,67 @@ databases do not publish theirs in full):
 - headline: the mean of combined cold and combined mild;
 - UK winter motorway: 70 mph (112.7 km/h) steady at 4 C (the UK's December-February
   mean, Met Office 1991-2020), heating on, battery at 10 C.
+
+A run's consumption (battery and wall energy per distance) and its mean climate power
+are those of the drive from full to empty.
+
+Two ways to drive a run, which agree to rounding (the tests hold them within 1e-9):
+the reference, :func:`drive_until_empty`, steps the compiled kernel along the trace
+repeated from full until well past empty; the fast path (the default of
+:func:`real_world_matrix`, :func:`towing_range` and :func:`custom_conditions`) drives
+one lap with the kernel and replays the laps with the battery's equations alone (see
+:func:`drive_until_empty_many`), some thirty times faster.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from ..cycles import Cycle, load_cycle
 from ..specs.vehicle import VehicleSpec
 from ..units import GRAVITY, KPH, MILE, MPH
-from ._layout import P_AERO, P_MASS, P_MASS_EQ, P_ROLL0
-from .cabin import CLIMATE_OFF, ClimateControl, auxiliary_profile
+from ._kernel import _FAST, _interval
+from ._layout import (
+    B_OCV,
+    B_RFACTOR,
+    N_SOC,
+    P_AERO,
+    P_BATTERY,
+    P_CAPACITY,
+    P_FADE_HIGH,
+    P_FADE_LOW,
+    P_MASS,
+    P_MASS_EQ,
+    P_POWER_CHARGE,
+    P_POWER_DISCHARGE,
+    P_RESISTANCE,
+    P_ROLL0,
+    P_SOC_CEILING,
+    P_SOC_FLOOR,
+    P_SOC_START,
+    P_VOLTAGE_MAX,
+    P_VOLTAGE_MIN,
+    T_LIMITED,
+    T_POWER_TERMINAL,
+    T_POWER_WHEEL,
+    T_SOC,
+    T_SPEED,
+)
+from .cabin import CLIMATE_OFF, ClimateControl, auxiliary_profile, cabin_parameters, cabin_run
 from .conditions import Ambient
-from .drive import prepared, simulate
+from .drive import prepared, run_kernel, simulate
 from .label import usable_energy
-from .prepare import DRIVER_MASS_KG, RunOptions, VehicleBatch
+from .prepare import DRIVER_MASS_KG, RunOptions, VehicleBatch, concat_batches
 from .recharge import recharge_ac_energy_for
 from .trailer import Trailer
 
@@ -80,11 +120,17 @@ def steady(speed: float, name: str | None = None, duration: float = STEADY_PASS)
     """A steady-speed trace on the level [m/s], already at speed at the start."""
     if not (math.isfinite(speed) and 0.5 <= speed <= 90.0):
         raise ValueError(f"speed must be from 0.5 to 90 m/s, got {speed!r}")
-    n = round(duration) + 1
+    return _steady(float(speed), name or f"steady_{speed / KPH:.0f}kph", round(duration) + 1)
+
+
+@lru_cache(maxsize=64)
+def _steady(speed: float, name: str, n: int) -> Cycle:
+    # Cycles are frozen, so one object serves every caller.
     t = np.arange(n, dtype=float)
-    return Cycle(name or f"steady_{speed / KPH:.0f}kph", t, np.full(n, speed), np.zeros(n))
+    return Cycle(name, t, np.full(n, speed), np.zeros(n))
 
 
+@lru_cache(maxsize=1)
 def city_cycle() -> Cycle:
     """WLTC class 3b Low + Medium phases."""
     return load_cycle("wltc_class3b").segment(0.0, 1022.0, "wltc_city")
@@ -112,9 +158,9 @@ class RangeRun:
     vehicle: str
     case: str
     range_km: float
-    battery_kwh_per_100km: float  # chemical energy from the battery per distance
+    battery_kwh_per_100km: float  # chemical energy from the battery per distance, to empty
     wall_kwh_per_100km: float  # AC from the wall to put it back
-    climate_kw: float  # mean climate-control power while driving [kW]
+    climate_kw: float  # mean climate-control power while driving to empty [kW]
     temperature_c: float
     extras: dict[str, float] = field(default_factory=dict)
 
@@ -150,6 +196,99 @@ def _with_trailer(batch: VehicleBatch, spec: VehicleSpec, trailer: Trailer) -> V
     )
 
 
+@dataclass(frozen=True, eq=False)
+class _Case:
+    """One drive until empty, ready for the kernel.
+
+    ``batch`` is the car as loaded (one row), its auxiliary load read from profile row
+    0: the climate control's load along the run, which depends on time and weather only.
+    """
+
+    spec: VehicleSpec
+    lap: Cycle  # repeated from full until empty
+    weather: Weather
+    climate: ClimateControl
+    batch: VehicleBatch
+    name: str
+
+
+def _case(
+    spec: VehicleSpec,
+    lap: Cycle,
+    weather: Weather,
+    payload_kg: float,
+    trailer: Trailer | None,
+    name: str,
+) -> _Case:
+    if not (math.isfinite(payload_kg) and 0.0 <= payload_kg <= 2000.0):
+        raise ValueError(f"payload_kg must be from 0 to 2000, got {payload_kg!r}")
+    climate = replace(weather.climate, occupants=max(weather.climate.occupants, 1))
+    # The driver is aboard: range is the car's, driven, not the kerb mass's.
+    options = RunOptions(payload_kg=DRIVER_MASS_KG + payload_kg, climate=climate)
+    batch = prepared(spec, weather.ambient, options)
+    if trailer is not None:
+        batch = _with_trailer(batch, spec, trailer)
+        batch = batch.with_params(
+            P_AERO=batch.params[:, P_AERO]
+            + 0.5
+            * (weather.ambient.air_density - 1.2041)
+            * trailer.drag_coefficient
+            * trailer.frontal_area_m2
+        )
+    return _Case(spec, lap, weather, climate, batch.with_params(P_AUX_PROFILE=0.0), name)
+
+
+def _range_run(
+    c: _Case, distance: float, chemical: float, auxiliary: float, elapsed: float, drive_time: float
+) -> RangeRun:
+    """The run's figures from its totals up to the empty point: distance [m], chemical
+    and auxiliary energy [J], time [s] (and the drive time kept in ``extras``)."""
+    spec = c.spec
+    ac = float(recharge_ac_energy_for(spec, chemical))
+    base = spec.auxiliary.base_load_w.value * elapsed
+    return RangeRun(
+        vehicle=spec.id,
+        case=c.name,
+        range_km=distance / 1000.0,
+        battery_kwh_per_100km=chemical / 3.6e6 / (distance / 1e5),
+        wall_kwh_per_100km=ac / 3.6e6 / (distance / 1e5),
+        climate_kw=max(auxiliary - base, 0.0) / max(elapsed, 1.0) / 1e3,
+        temperature_c=c.weather.ambient.temperature_c,
+        extras={"drive_time_s": drive_time},
+    )
+
+
+def _reference(c: _Case) -> RangeRun:
+    """The step-by-step run: the kernel over the lap repeated well past empty."""
+    spec = c.spec
+    # Size the repetition from a first guess (a generous 60 Wh/km floor on use).
+    guess_km = usable_energy(spec) / 3.6e6 / 0.06
+    n = max(2, math.ceil(guess_km * 1000.0 / max(c.lap.distance, 1.0)) + 1)
+    run = _repeat(c.lap, n)
+    prof = auxiliary_profile(spec, c.weather.ambient, c.climate, run.dt)
+    res = simulate(c.batch, run, traces=True, aux_profiles=prof[None, :])
+    assert res.traces is not None
+    speed = res.traces.speed[0]
+    soc = res.traces.soc[0]
+    time = res.traces.time
+    floor = spec.battery.soc_window[0]
+    # Empty: the usable window is spent (the car then cannot follow the trace).
+    stop = np.flatnonzero(soc <= floor + 1e-9)
+    if stop.size == 0:
+        raise RuntimeError(
+            f"{spec.id}: the battery outlasted {n} passes of {c.lap.name}; raise the guess"
+        )
+    k = int(stop[0])
+    # Distance driven up to the first step the car could not follow.
+    dist = float(np.sum(0.5 * (speed[1 : k + 1] + speed[:k]) * np.diff(time[: k + 1])))
+    # Energies to the empty point only: beyond it the car stands at the roadside with
+    # the heater on, which is no part of the range.
+    chem = float((soc[0] - soc[k]) * c.batch.params[0, P_CAPACITY])
+    aux = float(np.sum(prof[:k] * run.dt[:k]))
+    drive_time = float(np.sum(np.diff(time)[: k + 1]))
+    return _range_run(c, dist, chem, aux, float(time[k] - time[0]), drive_time)
+
+
 def drive_until_empty(
     spec: VehicleSpec,
     cycle: Cycle,
@@ -158,68 +297,506 @@ def drive_until_empty(
     payload_kg: float = 0.0,
     case: str | None = None,
     trailer: Trailer | None = None,
+    reference: bool = True,
 ) -> RangeRun:
     """Repeat ``cycle`` from a full battery until the car cannot follow it.
 
     The car carries its driver (75 kg) and ``payload_kg`` more: passengers and load.
     Returns the distance covered while following the trace (the range), and the
-    battery and wall energy per distance over the whole run. A ``trailer`` adds its
+    battery and wall energy per distance from full to empty. A ``trailer`` adds its
     mass, the rolling resistance of its axle and of its nose load on the car's
     tyres, and its drag.
+
+    By default the run is the reference: the compiled kernel step by step over the
+    whole trace. ``reference=False`` gives the same run by lap replay (see
+    :func:`drive_until_empty_many`).
     """
-    if not (math.isfinite(payload_kg) and 0.0 <= payload_kg <= 2000.0):
-        raise ValueError(f"payload_kg must be from 0 to 2000, got {payload_kg!r}")
-    climate = replace(weather.climate, occupants=max(weather.climate.occupants, 1))
-    # The driver is aboard: range is the car's, driven, not the kerb mass's.
-    options = RunOptions(payload_kg=DRIVER_MASS_KG + payload_kg, climate=climate)
-    # Size the repetition from a first guess (a generous 60 Wh/km floor on use).
-    guess_km = usable_energy(spec) / 3.6e6 / 0.06
-    n = max(2, math.ceil(guess_km * 1000.0 / max(cycle.distance, 1.0)) + 1)
-    run = _repeat(cycle, n)
-    if trailer is None:
-        res = simulate(spec, run, ambient=weather.ambient, options=options, traces=True)
-    else:
-        batch = prepared(spec, weather.ambient, options)
-        batch = _with_trailer(batch, spec, trailer)
-        batch = batch.with_params(
-            P_AERO=batch.params[:, P_AERO]
-            + 0.5
-            * (weather.ambient.air_density - 1.2041)
-            * trailer.drag_coefficient
-            * trailer.frontal_area_m2,
-            P_AUX_PROFILE=0.0,
-        )
-        prof = auxiliary_profile(spec, weather.ambient, climate, run.dt)
-        res = simulate(batch, run, traces=True, aux_profiles=prof[None, :])
-    assert res.traces is not None
-    speed = res.traces.speed[0]
-    time = res.traces.time
-    floor = spec.battery.soc_window[0]
-    # Empty: the usable window is spent (the car then cannot follow the trace).
-    stop = np.flatnonzero(res.traces.soc[0] <= floor + 1e-9)
-    if stop.size == 0:
-        raise RuntimeError(
-            f"{spec.id}: the battery outlasted {n} passes of {cycle.name}; raise the guess"
-        )
-    k = int(stop[0])
-    # Distance driven up to the first step the car could not follow.
-    dist = float(np.sum(0.5 * (speed[1 : k + 1] + speed[:k]) * np.diff(time[: k + 1])))
-    chem = float(res.energy.battery_chemical[0])
-    total = float(res.distance[0])
-    ac = float(recharge_ac_energy_for(spec, chem))
-    aux = float(res.energy.auxiliary[0])
-    drive_time = float(np.sum(np.diff(time)[: k + 1]))
-    base = spec.auxiliary.base_load_w.value * float(time[-1])
-    return RangeRun(
-        vehicle=spec.id,
-        case=case or f"{cycle.name}/{weather.name}",
-        range_km=dist / 1000.0,
-        battery_kwh_per_100km=chem / 3.6e6 / (total / 1e5),
-        wall_kwh_per_100km=ac / 3.6e6 / (total / 1e5),
-        climate_kw=max(aux - base, 0.0) / max(float(time[-1]), 1.0) / 1e3,
-        temperature_c=weather.ambient.temperature_c,
-        extras={"drive_time_s": drive_time},
+    return drive_until_empty_many(
+        [UntilEmpty(spec, cycle, weather, payload_kg, case, trailer)], reference=reference
+    )[0]
+
+
+# --- the fast path: lap replay -----------------------------------------------------------
+#
+# Along a trace the car follows, everything up to the battery's terminals (the force,
+# the wheel torque, the axle split and its losses) depends on the trace alone; the state
+# of charge enters only through the battery (open-circuit voltage and resistance, hence
+# the chemical power and the fall in SOC), and the climate control's load through time
+# alone. So the kernel drives one lap, with the battery's limits lifted and no
+# auxiliary load, to record the terminal power of each step; a compiled loop then
+# replays the laps from full to empty with the kernel's battery equations, the
+# auxiliary load added, and at every step the limit tests the kernel makes. At a step
+# where a battery limit would bind (the pack could not give the power, or regeneration
+# would be cut back: a cold pack nearly full or nearly empty) the car may leave the
+# trace, so the kernel drives on from that step, which the car reached on the trace
+# as in the reference, until the car is back on the trace (then the replay resumes) or
+# empty. A run the replay cannot reproduce at all (its lap does not end as it starts,
+# its motors cannot follow the lap, regeneration stopping at one speed) is driven by
+# the reference. The two agree to rounding; tests hold them together.
+
+#: Cabin time simulated before its load is taken as settled [s] (warm-up takes 10-20 min).
+_CABIN_HORIZON = 3600.0
+#: The last stretch of it over which the cabin must be at rest to count as settled [s].
+_CABIN_SETTLED = 600.0
+
+_PROFILES: OrderedDict[tuple[object, ...], tuple[NDArray[np.float64], float]] = OrderedDict()
+_PROFILES_SIZE = 64
+
+
+def _aux_profile(c: _Case, n_steps: int) -> tuple[NDArray[np.float64], float]:
+    """The auxiliary load [W] of the first steps of the run, and the load after them.
+
+    The cabin settles (at the set point, or the heater flat out against the weather)
+    well within the hour. When its temperature and load have been at rest over the
+    last ten minutes of that hour, they stay so, and the load is not integrated
+    further (the tail is then the settled load); so too with the climate control off,
+    when the load is the base load throughout. A cabin still changing is integrated
+    over all ``n_steps`` (the tail is NaN). Cached per car, weather and time grid.
+    """
+    dt_lap = c.lap.dt
+    uniform = bool(np.all(dt_lap == dt_lap[0]))
+    grid = float(dt_lap[0]) if uniform else dt_lap.tobytes()
+    key = (c.spec.content_hash, c.weather.ambient, c.climate, grid)
+    hit = _PROFILES.get(key)
+    if hit is not None and (math.isfinite(hit[1]) or hit[0].size >= n_steps):
+        with suppress(KeyError):  # another thread may just have evicted it
+            _PROFILES.move_to_end(key)
+        return hit
+    horizon = math.ceil(_CABIN_HORIZON / c.lap.duration) * c.lap.n_steps
+    prof, tail = _cabin_load(c, min(horizon, n_steps), settle=horizon < n_steps)
+    if not math.isfinite(tail) and prof.size < n_steps:
+        prof, tail = _cabin_load(c, n_steps, settle=False)
+    prof.setflags(write=False)
+    _PROFILES[key] = (prof, tail)
+    if len(_PROFILES) > _PROFILES_SIZE:
+        _PROFILES.popitem(last=False)
+    return prof, tail
+
+
+def _cabin_load(c: _Case, n_steps: int, *, settle: bool) -> tuple[NDArray[np.float64], float]:
+    """Auxiliary load of the first ``n_steps`` of the run [W] (as ``cabin.auxiliary_profile``
+    works it out) and, if ``settle`` and the cabin has settled, the load from then on."""
+    dt = np.tile(c.lap.dt, math.ceil(n_steps / c.lap.n_steps))[:n_steps]
+    run = cabin_run(cabin_parameters(c.spec), c.weather.ambient, c.climate, dt)
+    prof = run.electrical + c.spec.auxiliary.base_load_w.value
+    if not settle:
+        return prof, math.nan
+    w = max(int(np.count_nonzero(np.cumsum(dt[::-1]) <= _CABIN_SETTLED)), 2)
+    temp, load = run.cabin_temperature[-w:], prof[-w:]
+    # With the climate control off the load is the base load whatever the cabin does.
+    at_rest = not c.climate.enabled or np.ptp(temp) <= 1e-9
+    if at_rest and np.ptp(load) <= 1e-9 * max(abs(float(load[-1])), 1.0):
+        return prof, float(load[-1])
+    return prof, math.nan
+
+
+_SHORT_LAPS: OrderedDict[int, tuple[Cycle, Cycle]] = OrderedDict()
+
+
+def _short_lap(lap: Cycle) -> Cycle:
+    """The lap itself, or one step of it when every step is the same (a steady speed on
+    the level on a uniform grid), which the replay repeats just as well. Kept per lap
+    object (the entry holds the lap, so that its id stays its own)."""
+    hit = _SHORT_LAPS.get(id(lap))
+    if hit is not None and hit[0] is lap:
+        return hit[1]
+    v, g, dt = lap.speed, lap.grade, lap.dt
+    short = lap
+    if np.all(v == v[0]) and np.all(g == g[0]) and np.all(dt == dt[0]):
+        short = Cycle(lap.name, lap.time[:2], v[:2], g[:2], source=lap.source)
+    _SHORT_LAPS[id(lap)] = (lap, short)
+    if len(_SHORT_LAPS) > 64:
+        _SHORT_LAPS.popitem(last=False)
+    return short
+
+
+#: Limit tests of a replayed step: driving (discharge limits), braking (charge limits).
+_CHECK_DRIVE = 1
+_CHECK_BRAKE = 2
+
+
+def _record(
+    cases: Sequence[_Case], lap: Cycle
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Terminal power less the auxiliaries of each step of one lap [W], per case.
+
+    Returns the powers (n_cases, n_steps), the limit tests each step needs, and whether
+    each case followed the lap on its motors' torque (where it does not, the replay
+    does not apply). The battery's limits are lifted and the lap starts mid-window, so
+    that every step the motors can follow takes the kernel's common path.
+    """
+    batch = concat_batches([c.batch for c in cases]).with_params(
+        P_AUX=0.0,
+        P_AUX_PROFILE=-1.0,
+        P_SOC_START=0.5,
+        P_SOC_FLOOR=-math.inf,
+        P_SOC_CEILING=math.inf,
+        P_POWER_DISCHARGE=math.inf,
+        P_POWER_CHARGE=math.inf,
+        P_VOLTAGE_MIN=0.0,
+        P_VOLTAGE_MAX=math.inf,
     )
+    seg = np.zeros(lap.n_steps, dtype=np.int64)
+    _, _, tr = run_kernel(batch, lap, seg, 1, traces=True, parallel=False)
+    power = tr[:, T_POWER_TERMINAL, 1:]
+    followed = np.all(tr[:, T_LIMITED, 1:] == 0.0, axis=1) & np.all(
+        tr[:, T_SPEED, :] == lap.speed, axis=1
+    )
+    # The kernel tests discharge limits when driving (wheel power >= 0) and charge limits
+    # when braking (<= 0), and neither at a standstill; at zero wheel power both.
+    v = lap.speed
+    moving = (0.5 * (v[1:] + v[:-1]) > 0.0)[None, :]
+    wheel = tr[:, T_POWER_WHEEL, 1:]
+    checks = moving * (_CHECK_DRIVE * (wheel >= 0.0) + _CHECK_BRAKE * (wheel <= 0.0))
+    return power, checks.astype(np.int64), followed
+
+
+# Columns of a replayed run's battery constants (``_Replays.consts``).
+_C_R_MID, _C_CAPACITY, _C_FLOOR, _C_CEILING, _C_V_MIN, _C_V_MAX, _C_P_DIS, _C_P_CHG = range(8)
+
+
+@njit(fastmath=_FAST, error_model="numpy", cache=True)
+def _replay(  # type: ignore[no-untyped-def]
+    rows,  # (m,) the runs to replay (rows of the arrays below)
+    p_lap,  # (n, n_lap_max) terminal power less the auxiliaries of each lap step [W]
+    checks,  # (n, n_lap_max) limit tests (_CHECK_DRIVE | _CHECK_BRAKE)
+    d_lap,  # (n, n_lap_max) distance of each step [m]
+    dt_lap,  # (n, n_lap_max) [s]
+    n_lap,  # (n,) steps of each run's lap
+    aux,  # (n, n_aux_max) auxiliary load of the runs' first steps [W]
+    n_aux,  # (n,) steps of it each run has
+    aux_tail,  # (n,) the load after them [W]
+    ocv_tab,  # (n, N_SOC) [V]
+    rf_tab,  # (n, N_SOC) resistance factor [-]
+    consts,  # (n, 8) battery constants (_C_*)
+    k0,  # (m,) the step each run starts at, on the trace
+    soc0,  # (m,) its SOC there
+    k_end,  # (m,) the step to stop at if not empty by then
+):
+    """Replay laps from step ``k0`` at ``soc0`` until the SOC is within 1e-9 of the floor:
+    the battery step of ``_kernel`` (the same operations in the same order) on the
+    recorded powers, for several runs at once.
+
+    The step's chain of operations (SOC, voltage, square root, current, SOC) is
+    sequential and short of work: the runs advance a step each in turn, so that the
+    processor works on several chains at once.
+
+    Returns, per run, ``(status, k, distance, soc, auxiliary, elapsed)``: status 0 when
+    empty at step ``k``, 1 when step ``k`` would meet a limit (the kernel must drive
+    it), 2 when not empty by ``k_end``; distance [m], auxiliary energy [J] and time [s]
+    from ``k0`` to ``k``, and the SOC at ``k``.
+    """
+    m = rows.shape[0]
+    nodes = ocv_tab.shape[1] - 1.0
+    status = np.full(m, 2, dtype=np.int64)
+    k = k0.copy()
+    soc = soc0.copy()
+    dist = np.zeros(m)
+    aux_e = np.zeros(m)
+    elapsed = np.zeros(m)
+    j = np.empty(m, dtype=np.int64)
+    line = np.empty((m, 6))  # the SOC's table interval: lo, hi, ocv0, ocv1, res0, res1
+    live = np.ones(m, dtype=np.bool_)
+    running = m
+    for q in range(m):
+        i = rows[q]
+        j[q] = k0[q] % n_lap[i]
+        line[q] = _interval(ocv_tab[i], rf_tab[i], soc[q], nodes, consts[i, _C_R_MID])
+        if k0[q] >= k_end[q]:
+            live[q] = False
+            running -= 1
+    while running > 0:
+        for q in range(m):
+            if not live[q]:
+                continue
+            i = rows[q]
+            kq = k[q]
+            jq = j[q]
+            s = soc[q]
+            h = dt_lap[i, jq]
+            a = aux[i, kq] if kq < n_aux[i] else aux_tail[i]
+            p_term = p_lap[i, jq] + a
+            ocv = line[q, 2] + line[q, 3] * s
+            res = line[q, 4] + line[q, 5] * s
+            c = checks[i, jq]
+            limited = False
+            if c & _CHECK_DRIVE:
+                vlo = max(consts[i, _C_V_MIN], 0.5 * ocv)
+                limited = p_term > consts[i, _C_P_DIS] or p_term * res > vlo * (ocv - vlo)
+            if (c & _CHECK_BRAKE) and p_term < 0.0:
+                v_max = consts[i, _C_V_MAX]
+                limited = limited or (
+                    -p_term > consts[i, _C_P_CHG]
+                    or -p_term * res > v_max * (v_max - ocv)
+                    or s >= consts[i, _C_CEILING]
+                )
+            if limited:
+                status[q] = 1
+                live[q] = False
+                running -= 1
+                continue
+            disc = ocv * ocv - 4.0 * res * p_term
+            disc = max(disc, 0.0)
+            cur = 2.0 * p_term / (ocv + math.sqrt(disc))
+            p_bl = res * cur * cur
+            p_chem = p_term + p_bl
+            s = s - p_chem * h * (1.0 / consts[i, _C_CAPACITY])
+            soc[q] = s
+            dist[q] += d_lap[i, jq]
+            aux_e[q] += a * h
+            elapsed[q] += h
+            k[q] = kq + 1
+            jq += 1
+            j[q] = 0 if jq == n_lap[i] else jq
+            if s <= consts[i, _C_FLOOR] + 1e-9:
+                status[q] = 0
+            if s <= consts[i, _C_FLOOR] + 1e-9 or kq + 1 >= k_end[q]:
+                live[q] = False
+                running -= 1
+            elif s < line[q, 0] or s >= line[q, 1]:
+                line[q] = _interval(ocv_tab[i], rf_tab[i], s, nodes, consts[i, _C_R_MID])
+    return status, k, dist, soc, aux_e, elapsed
+
+
+#: Steps the kernel drives at least when the replay hands a run back to it: a lap, or
+#: this many steps of a short lap (a car at the voltage floor near empty on a motorway
+#: slows until empty within a minute or two).
+_HANDOVER_STEPS = 600
+
+
+@dataclass
+class _Progress:
+    """A run's totals so far (see ``_replay``) and where it stands."""
+
+    k: int
+    soc: float
+    distance: float = 0.0
+    auxiliary: float = 0.0
+    elapsed: float = 0.0
+
+    def add(self, k: int, soc: float, distance: float, auxiliary: float, elapsed: float) -> None:
+        self.k = k
+        self.soc = soc
+        self.distance += distance
+        self.auxiliary += auxiliary
+        self.elapsed += elapsed
+
+
+@dataclass
+class _Plan:
+    """A run to replay: its case, its (short) lap and recorded powers, its auxiliary load,
+    the bound on its steps, and its progress."""
+
+    case: _Case
+    lap: Cycle
+    power: NDArray[np.float64]
+    checks: NDArray[np.int64]
+    aux: NDArray[np.float64]
+    tail: float
+    n_max: int
+    run: _Progress
+    chunk: int  # steps of the next hand-over to the kernel
+
+
+def _plan(
+    c: _Case, lap: Cycle, power: NDArray[np.float64], checks: NDArray[np.int64]
+) -> _Plan | None:
+    """The replay of case ``c``; None if its lap's energy gives no bound on its steps."""
+    p = c.batch.params[0]
+    dt = lap.dt
+    budget = (p[P_SOC_START] - p[P_SOC_FLOOR]) * p[P_CAPACITY]
+    # Chemical energy is at least the terminal energy (the resistive loss is never
+    # negative) and the auxiliaries draw at least the base load: a bound on the laps.
+    least = float(np.sum(power * dt)) + c.spec.auxiliary.base_load_w.value * float(dt.sum())
+    if not least > 0.0:
+        return None
+    n_max = (math.ceil(budget / least) + 1) * lap.n_steps
+    aux, tail = _aux_profile(replace(c, lap=lap), n_max)
+    run = _Progress(0, float(p[P_SOC_START]))
+    return _Plan(c, lap, power, checks, aux, tail, n_max, run, max(lap.n_steps, _HANDOVER_STEPS))
+
+
+class _Replays:
+    """Plans packed for ``_replay``: one row each, padded to the longest lap and load."""
+
+    def __init__(self, plans: Sequence[_Plan]) -> None:
+        n = len(plans)
+        n_lap = max(pl.lap.n_steps for pl in plans)
+        n_aux = max(pl.aux.size for pl in plans)
+        self.plans = plans
+        self.p_lap = np.zeros((n, n_lap))
+        self.checks = np.zeros((n, n_lap), dtype=np.int64)
+        self.d_lap = np.zeros((n, n_lap))
+        self.dt_lap = np.ones((n, n_lap))
+        self.n_lap = np.array([pl.lap.n_steps for pl in plans], dtype=np.int64)
+        self.aux = np.zeros((n, n_aux))
+        self.n_aux = np.array([pl.aux.size for pl in plans], dtype=np.int64)
+        self.tail = np.array([pl.tail for pl in plans])
+        self.ocv = np.empty((n, N_SOC))
+        self.rf = np.empty((n, N_SOC))
+        self.consts = np.empty((n, 8))
+        for i, pl in enumerate(plans):
+            lap, p = pl.lap, pl.case.batch.params[0]
+            bat = pl.case.batch.battery[int(p[P_BATTERY])]
+            m = lap.n_steps
+            v = lap.speed
+            self.p_lap[i, :m] = pl.power
+            self.checks[i, :m] = pl.checks
+            self.d_lap[i, :m] = 0.5 * (v[1:] + v[:-1]) * lap.dt
+            self.dt_lap[i, :m] = lap.dt
+            self.aux[i, : pl.aux.size] = pl.aux
+            self.ocv[i] = bat[B_OCV]
+            self.rf[i] = bat[B_RFACTOR]
+            self.consts[i] = (
+                p[P_RESISTANCE],
+                p[P_CAPACITY],
+                p[P_SOC_FLOOR],
+                p[P_SOC_CEILING],
+                p[P_VOLTAGE_MIN],
+                p[P_VOLTAGE_MAX],
+                p[P_POWER_DISCHARGE],
+                p[P_POWER_CHARGE],
+            )
+
+    def replay(self, rows: Sequence[int]) -> list[int]:
+        """Replay the plans ``rows`` from where they stand; advance them; their statuses."""
+        runs = [self.plans[i].run for i in rows]
+        out = _replay(
+            np.asarray(rows, dtype=np.int64),
+            self.p_lap,
+            self.checks,
+            self.d_lap,
+            self.dt_lap,
+            self.n_lap,
+            self.aux,
+            self.n_aux,
+            self.tail,
+            self.ocv,
+            self.rf,
+            self.consts,
+            np.array([r.k for r in runs], dtype=np.int64),
+            np.array([r.soc for r in runs]),
+            np.array([self.plans[i].n_max for i in rows], dtype=np.int64),
+        )
+        status, k, dist, soc, aux_e, elapsed = out
+        for q, r in enumerate(runs):
+            r.add(int(k[q]), float(soc[q]), float(dist[q]), float(aux_e[q]), float(elapsed[q]))
+        return [int(x) for x in status]
+
+
+def _replay_all(plans: Sequence[_Plan]) -> list[RangeRun | None]:
+    """Each plan's run: replayed, with the kernel driving the stretches where a battery
+    limit binds; None for a run the replay could not finish (the reference drives it)."""
+    packed = _Replays(plans)
+    out: list[RangeRun | None] = [None] * len(plans)
+    pending = list(range(len(plans)))
+    while pending:
+        starts = [plans[i].run.k for i in pending]
+        statuses = packed.replay(pending)
+        again = []
+        for i, start, status in zip(pending, starts, statuses, strict=True):
+            pl = plans[i]
+            floor = pl.case.batch.params[0, P_SOC_FLOOR]
+            if status == 1:
+                # A limit binds: the kernel drives on from here (on the trace, so exactly
+                # as the reference would) until the car is back on the trace or empty.
+                if pl.run.k - start < pl.lap.n_steps:
+                    pl.chunk *= 2  # limits in quick succession: hand over longer stretches
+                left = pl.n_max - pl.run.k
+                if not _kernel_stretch(pl, min(pl.chunk, left), left):
+                    continue
+                if pl.run.soc > floor + 1e-9:
+                    again.append(i)
+                    continue
+            elif status == 2:
+                continue
+            out[i] = _finish(pl)
+        pending = again
+    return out
+
+
+def _finish(pl: _Plan) -> RangeRun:
+    """The figures of a plan driven to empty."""
+    p = pl.case.batch.params[0]
+    run = pl.run
+    chem = float((p[P_SOC_START] - run.soc) * p[P_CAPACITY])
+    # The reference's drive time runs to the end of the step after the empty point.
+    drive_time = run.elapsed + float(pl.lap.dt[run.k % pl.lap.n_steps])
+    return _range_run(pl.case, run.distance, chem, run.auxiliary, run.elapsed, drive_time)
+
+
+def _stretch(lap: Cycle, k: int, n: int) -> Cycle:
+    """Steps ``k`` to ``k + n`` of the lap repeated (a periodic lap: it ends as it starts)."""
+    i = (k + np.arange(n + 1)) % lap.n_steps
+    dt = lap.dt[i[:-1]]
+    time = np.concatenate([[0.0], np.cumsum(dt)])
+    return Cycle(lap.name, time, lap.speed[i], lap.grade[i], source=lap.source)
+
+
+def _kernel_stretch(pl: _Plan, n: int, limit: int) -> bool:
+    """Drive ``n`` steps of the plan from where it stands with the kernel, longer (to at
+    most ``limit``) if the car is then still off the trace; advance the plan to the end,
+    or to the empty point on the way.
+
+    False if the car is neither empty nor back on the trace within ``limit`` steps.
+    """
+    run, aux = pl.run, pl.aux
+    floor = pl.case.batch.params[0, P_SOC_FLOOR]
+    batch = pl.case.batch.with_params(P_SOC_START=run.soc)
+    while n > 0:
+        cyc = _stretch(pl.lap, run.k, n)
+        ks = np.arange(run.k, run.k + n)
+        prof = np.where(ks < aux.size, aux[np.minimum(ks, aux.size - 1)], pl.tail)
+        seg = np.zeros(n, dtype=np.int64)
+        _, _, tr = run_kernel(
+            batch, cyc, seg, 1, traces=True, parallel=False, aux_profiles=prof[None, :]
+        )
+        speed, soc = tr[0, T_SPEED], tr[0, T_SOC]
+        stop = np.flatnonzero(soc <= floor + 1e-9)
+        end = int(stop[0]) if stop.size else n
+        if stop.size or speed[n] == cyc.speed[n]:
+            h = cyc.dt[:end]
+            run.add(
+                run.k + end,
+                float(soc[end]),
+                float(np.sum(0.5 * (speed[1 : end + 1] + speed[:end]) * h)),
+                float(np.sum(prof[:end] * h)),
+                float(np.sum(h)),
+            )
+            return True
+        if n >= limit:
+            return False
+        n = min(2 * n, limit)
+    return False
+
+
+def _replayable(c: _Case, lap: Cycle) -> bool:
+    """Whether lap replay reproduces the case's run: the lap ends as it starts (so that
+    its repetition is the same steps over again), and regeneration fades over a band of
+    speeds (where it stops at one speed, the kernel takes its general path for every
+    braking step below it)."""
+    p = c.batch.params[0]
+    periodic = lap.speed[0] == lap.speed[-1] and lap.grade[0] == lap.grade[-1]
+    return bool(periodic and p[P_FADE_HIGH] != p[P_FADE_LOW])
+
+
+def _fast(cases: Sequence[_Case]) -> list[RangeRun]:
+    """Drive each case until empty by lap replay (the reference where it cannot)."""
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(cases):
+        groups.setdefault(id(c.lap), []).append(i)
+    plans: dict[int, _Plan] = {}
+    for members in groups.values():
+        group = [cases[i] for i in members]
+        lap = _short_lap(group[0].lap)
+        power, checks, followed = _record(group, lap)
+        for row, i in enumerate(members):
+            if followed[row] and _replayable(cases[i], lap):
+                pl = _plan(cases[i], lap, power[row], checks[row])
+                if pl is not None:
+                    plans[i] = pl
+    done = dict(zip(plans, _replay_all(list(plans.values())), strict=True)) if plans else {}
+    return [r if (r := done.get(i)) is not None else _reference(c) for i, c in enumerate(cases)]
 
 
 @dataclass(frozen=True)
@@ -264,32 +841,54 @@ class RealWorldMatrix:
         }
 
 
-def real_world_matrix(spec: VehicleSpec, *, payload_kg: float = 0.0) -> RealWorldMatrix:
-    """City, motorway (and combined) in cold and mild weather, and a UK winter motorway."""
+class UntilEmpty(NamedTuple):
+    """One drive until empty, as :func:`drive_until_empty` takes it."""
+
+    spec: VehicleSpec
+    cycle: Cycle
+    weather: Weather
+    payload_kg: float = 0.0
+    case: str | None = None
+    trailer: Trailer | None = None
+
+
+def drive_until_empty_many(
+    runs: Sequence[UntilEmpty], *, reference: bool = False
+) -> list[RangeRun]:
+    """Several drives until empty, as :func:`drive_until_empty` drives each.
+
+    By lap replay (the default): the kernel drives one lap of each distinct cycle
+    (runs that share a cycle object, in one call), and a compiled loop replays the laps
+    of all the runs from full to empty with the battery's equations, the kernel driving
+    the stretches where a limit of the battery binds (see the notes on lap replay above).
+    ``reference=True`` drives every run step by step over its whole trace.
+    """
+    cases = [
+        _case(r.spec, r.cycle, r.weather, r.payload_kg, r.trailer, r.case or _name(r)) for r in runs
+    ]
+    return [_reference(c) for c in cases] if reference else _fast(cases)
+
+
+def _name(r: UntilEmpty) -> str:
+    return f"{r.cycle.name}/{r.weather.name}"
+
+
+def real_world_matrix(
+    spec: VehicleSpec, *, payload_kg: float = 0.0, reference: bool = False
+) -> RealWorldMatrix:
+    """City, motorway (and combined) in cold and mild weather, and a UK winter motorway.
+
+    ``reference=True`` drives each case step by step (see :func:`drive_until_empty_many`).
+    """
     city = city_cycle()
     motorway = steady(MOTORWAY_SPEED, "motorway_110kph")
     runs = []
     for weather in (COLD, MILD):
-        runs.append(
-            drive_until_empty(
-                spec, city, weather, payload_kg=payload_kg, case=f"city/{weather.name}"
-            )
-        )
-        runs.append(
-            drive_until_empty(
-                spec, motorway, weather, payload_kg=payload_kg, case=f"motorway/{weather.name}"
-            )
-        )
-    runs.append(
-        drive_until_empty(
-            spec,
-            steady(UK_WINTER_SPEED, "motorway_70mph"),
-            UK_WINTER,
-            payload_kg=payload_kg,
-            case="uk_winter_motorway_70mph",
-        )
-    )
-    return RealWorldMatrix(spec.id, tuple(runs))
+        runs.append(UntilEmpty(spec, city, weather, payload_kg, f"city/{weather.name}"))
+        runs.append(UntilEmpty(spec, motorway, weather, payload_kg, f"motorway/{weather.name}"))
+    uk = steady(UK_WINTER_SPEED, "motorway_70mph")
+    runs.append(UntilEmpty(spec, uk, UK_WINTER, payload_kg, "uk_winter_motorway_70mph"))
+    return RealWorldMatrix(spec.id, tuple(drive_until_empty_many(runs, reference=reference)))
 
 
 def custom_weather(
@@ -322,8 +921,12 @@ def custom_conditions(
     altitude_m: float = 0.0,
     preconditioned: bool = True,
     setpoint_c: float = 21.0,
+    reference: bool = False,
 ) -> RangeRun:
-    """Range at a steady speed [m/s] in given weather, climate control automatic."""
+    """Range at a steady speed [m/s] in given weather, climate control automatic.
+
+    ``reference=True`` drives it step by step (see :func:`drive_until_empty_many`).
+    """
     weather = custom_weather(
         temperature_c,
         wind_mps=wind_mps,
@@ -337,6 +940,7 @@ def custom_conditions(
         weather,
         payload_kg=payload_kg,
         case=f"steady {speed / MPH:.0f} mph at {temperature_c:g} C",
+        reference=reference,
     )
 
 
@@ -416,13 +1020,20 @@ def towing_range(
     speed: float = 60.0 * MPH,
     weather: Weather = MILD,
     payload_kg: float = 0.0,
+    reference: bool = False,
 ) -> tuple[RangeRun, RangeRun]:
     """Range at a steady towing speed (UK limit for cars with trailers on motorways,
-    60 mph, by default) without and with the trailer."""
+    60 mph, by default) without and with the trailer.
+
+    ``reference=True`` drives both step by step (see :func:`drive_until_empty_many`).
+    """
     cyc = steady(speed, f"towing_{speed / MPH:.0f}mph")
-    solo = drive_until_empty(spec, cyc, weather, payload_kg=payload_kg, case="solo")
-    towed = drive_until_empty(
-        spec, cyc, weather, payload_kg=payload_kg, case="with trailer", trailer=trailer
+    solo, towed = drive_until_empty_many(
+        [
+            UntilEmpty(spec, cyc, weather, payload_kg, "solo"),
+            UntilEmpty(spec, cyc, weather, payload_kg, "with trailer", trailer),
+        ],
+        reference=reference,
     )
     return solo, towed
 
@@ -435,11 +1046,13 @@ __all__ = [
     "UK_WINTER_SPEED",
     "RangeRun",
     "RealWorldMatrix",
+    "UntilEmpty",
     "Weather",
     "city_cycle",
     "custom_conditions",
     "custom_weather",
     "drive_until_empty",
+    "drive_until_empty_many",
     "real_world_matrix",
     "steady",
     "steady_ranges",

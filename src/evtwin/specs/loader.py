@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,14 @@ def parse_vehicle(text: str, file: str = "<string>") -> VehicleSpec:
     return read_model(text, file, VehicleSpec, skip=("CoastDown",))
 
 
+@lru_cache(maxsize=64)
+def _parse_text(text: str, file: str) -> VehicleSpec:
+    # Specs are frozen, so one parse may be shared. Keyed on the text itself, so an
+    # edited file is read afresh; validation is some 9 ms a file, which a server
+    # listing every vehicle per request would otherwise pay each time.
+    return parse_vehicle(text, file)
+
+
 def vehicle_names() -> list[str]:
     """Ids of the vehicles shipped with evtwin, sorted."""
     files = resources.files(_PACKAGE_VEHICLES).iterdir()
@@ -46,13 +55,13 @@ def load_vehicle(name_or_path: str | Path) -> VehicleSpec:
     if p.suffix in (".yaml", ".yml") or p.exists():
         if not p.is_file():
             raise FileNotFoundError(f"no vehicle file at {p}")
-        return parse_vehicle(p.read_text(encoding="utf-8"), str(p))
+        return _parse_text(p.read_text(encoding="utf-8"), str(p))
     name = str(name_or_path)
     res = resources.files(_PACKAGE_VEHICLES).joinpath(f"{name}.yaml")
     if not res.is_file():
         known = ", ".join(vehicle_names())
         raise FileNotFoundError(f"no vehicle called {name!r}; shipped vehicles: {known}")
-    spec = parse_vehicle(res.read_text(encoding="utf-8"), f"{name}.yaml")
+    spec = _parse_text(res.read_text(encoding="utf-8"), f"{name}.yaml")
     if spec.id != name:
         raise SpecError(f"{name}.yaml", [f"id: {spec.id!r} does not match the file name"])
     return spec

@@ -4,7 +4,9 @@ real world, performance, charging and, with a trailer, towing.
 This is what ``evtwin configure`` prints for a build beside its base car, and what
 the report gives for the default vehicle. Each figure is a fresh simulation of the
 spec it is given (nothing is scaled from another result), so a configured build's
-figures are those of its modified spec.
+figures are those of its modified spec. The WLTP, EPA and charging figures depend on the
+spec alone, so they are simulated once per spec (cached by its content) and shared by
+every load and trailer it is evaluated with.
 
 Load conventions (stated because every procedure has its own):
 
@@ -17,7 +19,10 @@ Load conventions (stated because every procedure has its own):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from collections import OrderedDict
+from contextlib import suppress
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..sim.charge_result import ChargeResult
@@ -90,6 +95,9 @@ class Figures:
     performance: PerformanceResult
     charging: ChargeResult
     towing: tuple[RangeRun, RangeRun] | None  # (solo, with the trailer) at 60 mph
+    # The charging summary of ``to_dict``, when worked out already (it rounds every
+    # sample of the session's traces to make the full dictionary it is taken from).
+    charging_summary: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def real_world_wall_kwh_per_100km(self) -> float:
@@ -138,13 +146,60 @@ class Figures:
             "figures": {k: _round(v) for k, v in self.flat().items()},
             "real_world": self.real_world.to_dict(),
             "performance": self.performance.to_dict(),
-            "charging": _charging_summary(self.charging),
+            "charging": (
+                copy.deepcopy(self.charging_summary)
+                if self.charging_summary is not None
+                else _charging_summary(self.charging)
+            ),
             "towing_range": (
                 {"solo": self.towing[0].to_dict(), "with_trailer": self.towing[1].to_dict()}
                 if self.towing
                 else None
             ),
         }
+
+
+@dataclass(frozen=True)
+class _Unladen:
+    """The figures that depend on the spec alone: the test procedures set their own
+    masses, and the charging session's range is at the WLTP consumption."""
+
+    wltp_range_km: float
+    wltp_kwh_per_100km: float
+    epa_range_mi: float
+    charging: ChargeResult
+    charging_summary: dict[str, Any]
+
+
+_UNLADEN: OrderedDict[tuple[str, Charger], _Unladen] = OrderedDict()
+_UNLADEN_SIZE = 64
+
+
+def _unladen(spec: VehicleSpec, charger: Charger) -> _Unladen:
+    """WLTP, EPA and charging of ``spec``, simulated once per spec and charger: a build
+    that only changes what the car carries has the same ones (cached by content)."""
+    key = (spec.content_hash, charger)
+    hit = _UNLADEN.get(key)
+    if hit is not None:
+        with suppress(KeyError):  # another thread may just have evicted it
+            _UNLADEN.move_to_end(key)
+        return hit
+    w = wltp(spec)
+    e = epa_label(spec, adjustment="as_labelled")
+    wltp_km = float(w.range_km[0])
+    per_100km = usable_energy(spec) / 3.6e6 / wltp_km * 100.0
+    charging = charge_session(spec, charger=charger, consumption_kwh_per_100km=per_100km)
+    out = _Unladen(
+        wltp_range_km=wltp_km,
+        wltp_kwh_per_100km=float(w.consumption_ac_kwh_per_100km[0]),
+        epa_range_mi=float(e.range_mi[0]),
+        charging=charging,
+        charging_summary=_charging_summary(charging),
+    )
+    _UNLADEN[key] = out
+    if len(_UNLADEN) > _UNLADEN_SIZE:
+        _UNLADEN.popitem(last=False)
+    return out
 
 
 def figures(
@@ -159,21 +214,19 @@ def figures(
     A ``trailer`` adds towing figures (0-60, hill start, range at 60 mph); the other
     figures stay those of the car alone.
     """
-    w = wltp(spec)
-    e = epa_label(spec, adjustment="as_labelled")
-    wltp_km = float(w.range_km[0])
-    per_100km = usable_energy(spec) / 3.6e6 / wltp_km * 100.0
+    fixed = _unladen(spec, charger)
     perf = performance(spec, payload_kg=DRIVER_MASS_KG + load_kg, trailer=trailer)
     return Figures(
         vehicle=spec.id,
         name=spec.name,
         load_kg=load_kg,
-        wltp_range_km=wltp_km,
-        wltp_kwh_per_100km=float(w.consumption_ac_kwh_per_100km[0]),
-        epa_range_mi=float(e.range_mi[0]),
+        wltp_range_km=fixed.wltp_range_km,
+        wltp_kwh_per_100km=fixed.wltp_kwh_per_100km,
+        epa_range_mi=fixed.epa_range_mi,
         real_world=real_world_matrix(spec, payload_kg=load_kg),
         performance=perf,
-        charging=charge_session(spec, charger=charger, consumption_kwh_per_100km=per_100km),
+        charging=fixed.charging,
+        charging_summary=fixed.charging_summary,
         towing=towing_range(spec, trailer, payload_kg=load_kg) if trailer else None,
     )
 
