@@ -215,7 +215,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(ready_timeout_s: float = 120.0) -> Iterator[str]:
+def served(workers: int = 1, ready_timeout_s: float = 120.0) -> Iterator[str]:
     """The API under uvicorn in a process of its own on a loopback port; its base URL."""
     port = _free_port()
     cmd = [
@@ -231,6 +231,8 @@ def served(ready_timeout_s: float = 120.0) -> Iterator[str]:
         "--log-level",
         "warning",
         "--no-access-log",
+        "--workers",
+        str(workers),
     ]
     # A session of its own, so that it (and anything it starts) is ended as a group.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -318,11 +320,13 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50, help="simulated users at once")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     ap.add_argument("--seed", type=int, default=20261202)
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = ap.parse_args()
-    if args.users < 1 or not 0.0 < args.duration <= 3600.0:
-        ap.error("--users must be at least 1 and --duration in (0, 3600] s")
-    with served() as base:
-        print(f"API at {base} (uvicorn, one worker); warm-up {warm_up(base, args.seed):.1f} s")
+    if args.users < 1 or not 0.0 < args.duration <= 3600.0 or not 1 <= args.workers <= 16:
+        ap.error("--users must be at least 1, --duration in (0, 3600] s, --workers 1 to 16")
+    with served(args.workers) as base:
+        warm = sum(warm_up(base, args.seed + i) for i in range(args.workers))
+        print(f"API at {base} (uvicorn, {args.workers} worker(s)); warm-up {warm:.1f} s")
         res, wall = asyncio.run(run_load(base, args.users, args.duration, args.seed))
     # CPU seconds of each side (the server's counted once it has exited): the users'
     # client should be a small part, or the latencies are partly its own.

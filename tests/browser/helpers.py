@@ -30,10 +30,13 @@ _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 
 def shot(page: Page, name: str) -> Path:
-    """Save a full-page screenshot as ``test-artifacts/screenshots/<name>.png``."""
+    """Save a full-page screenshot as ``test-artifacts/screenshots/<name>.png``, and
+    the window's view as a small JPEG beside it (``<name>.jpg``, what the README shows:
+    copy them to docs/images after a run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.jpg"), type="jpeg", quality=70)
     return path
 
 

@@ -269,3 +269,16 @@ def test_harness_catches_other_hosts_and_page_errors(page: Page, browser_log: Br
     assert any("evtwin-test boom" in x for x in browser_log.page_errors), browser_log.report()
     browser_log.foreign.clear()
     browser_log.page_errors.clear()
+
+
+def test_claims_check_runs_from_the_page(page: Page) -> None:
+    """A small check (256 draws, in the server's process) run from the button shows the
+    probabilities and the range distributions."""
+    page.goto("/claims?draws=256")
+    page.get_by_test_id("claims-run").click()
+    expect(page.get_by_test_id("claims-probabilities")).to_be_visible(timeout=180_000)
+    expect(page.get_by_test_id("claims-distributions")).to_be_visible()
+    expect(page.get_by_test_id("claims-probabilities")).to_contain_text("%")
+    no_errors(page)
+    page.get_by_test_id("claims-probabilities").scroll_into_view_if_needed()
+    shot(page, "claims-check")

@@ -11,11 +11,13 @@ from ..study.build_comparison import compare_build
 from .errors import field_errors
 from .evaluate import evaluate
 from .models import BuildRequest, EvaluateRequest
+from .slots import simulates
 
 router = APIRouter(tags=["builds"])
 
 
 @router.post("/configure", summary="A build beside its base car (as `evtwin configure --json`)")
+@simulates
 def configure(req: BuildRequest) -> dict[str, Any]:
     """Price, grant, running cost and every figure of the build and of its base car
     carrying the same people, payload and trailer (two full simulations)."""
@@ -32,6 +34,7 @@ def configure(req: BuildRequest) -> dict[str, Any]:
 
 
 @router.post("/evaluate", summary="Every figure of one build (the configurator's view)")
+@simulates
 def evaluate_build(req: EvaluateRequest) -> dict[str, Any]:
     """WLTP, EPA, the real-world matrix, performance, DC 10-80 %, geometry, price and
     grant of the build, and a steady run if ``temperature_c`` or ``speed_kph`` is given."""

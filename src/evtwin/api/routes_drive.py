@@ -24,6 +24,7 @@ from ..specs import load_vehicle
 from ..units import MPH
 from .errors import field_errors
 from .models import ChargeRequest, ConditionsRequest, PerfRequest, RangeRequest
+from .slots import simulates
 
 router = APIRouter(tags=["drive"])
 
@@ -34,6 +35,7 @@ TRAILER_ROLLING_RESISTANCE = 0.010
 
 
 @router.post("/range", summary="Range and consumption (as `evtwin range --json`)")
+@simulates
 def range_(req: RangeRequest) -> dict[str, Any]:
     """WLTP and EPA range (or the range on a cycle) with the energy breakdown; with
     ``options``, of the car so configured."""
@@ -49,6 +51,7 @@ def range_(req: RangeRequest) -> dict[str, Any]:
 
 
 @router.post("/conditions", summary="Real-world range (as `evtwin conditions --json`)")
+@simulates
 def conditions(req: ConditionsRequest) -> dict[str, Any]:
     """City, motorway and combined range in cold and mild weather, a UK winter motorway,
     and a steady run at ``speed_mph`` and ``temperature_c`` if either is given."""
@@ -77,6 +80,7 @@ def generic_trailer(mass_kg: float) -> Trailer:
 
 
 @router.post("/perf", summary="Performance (as `evtwin perf --json`)")
+@simulates
 def perf(req: PerfRequest) -> dict[str, Any]:
     """0-60 mph, 0-100 km/h, 50-70 mph, quarter mile, top speed, grades and towing."""
     spec = load_vehicle(req.vehicle)
@@ -103,6 +107,7 @@ def perf(req: PerfRequest) -> dict[str, Any]:
 
 
 @router.post("/charge", summary="A charging session (as `evtwin charge --json`)")
+@simulates
 def charge(req: ChargeRequest) -> dict[str, Any]:
     """The power curve, the time between the two SOCs, and the energy and range added."""
     spec = load_vehicle(req.vehicle)

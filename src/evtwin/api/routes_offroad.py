@@ -11,6 +11,7 @@ from ..sim.offroad_scenarios import SCENARIOS
 from ..specs.offroad_architecture import load_architectures
 from .errors import field_errors, invalid
 from .models import DEFAULT_VEHICLE, OffroadRequest
+from .slots import simulates
 
 router = APIRouter(tags=["offroad"])
 
@@ -34,6 +35,7 @@ def chosen_architectures(vehicle: str, architecture: str | None) -> tuple[str, .
 
 
 @router.post("/offroad", summary="Off-road scorecard (as `evtwin offroad --json`)")
+@simulates
 def offroad(req: OffroadRequest) -> dict[str, Any]:
     """Pass/fail, score and energy of each scenario for each architecture, in the mode
     given or the one each scenario is made for; with one scenario and ``traces``, its

@@ -10,11 +10,13 @@ from ..report.card import headline_card
 from ..study.claims import DEFAULT_SAMPLES, check_claims
 from .errors import field_errors
 from .routes_vehicles import VehiclePath, shipped_vehicle
+from .slots import simulates
 
 router = APIRouter(tags=["reports"])
 
 
 @router.get("/claims/{vehicle}", summary="The claims check (as `evtwin claims --json`)")
+@simulates
 def claims(
     vehicle: VehiclePath,
     samples: Annotated[
@@ -33,6 +35,7 @@ def claims(
 
 
 @router.get("/report/{vehicle}", summary="The headline card (as `evtwin report --json`)")
+@simulates
 def report(
     vehicle: VehiclePath,
     offroad: Annotated[bool, Query(description="Include the off-road scorecard.")] = True,
