@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -174,19 +175,25 @@ async def _user(
         await asyncio.sleep(rng.uniform(0.0, 0.2))
 
 
-async def _probe(base: str, end: float, res: Results) -> None:
+async def _probe(base: str, end: float, res: Results, page: bool) -> None:
     """GET /api/vehicles once a second on a client of its own (not queued behind the
-    users' connection pool), so it measures the server's responsiveness."""
+    users' connection pool), so it measures the server's responsiveness; with ``page``,
+    the web app's configurator page too."""
     async with httpx2.AsyncClient(base_url=base, timeout=TIMEOUT_S) as client:
-        call = Call("probe GET /api/vehicles", "GET", "/api/vehicles")
+        calls = [Call("probe GET /api/vehicles", "GET", "/api/vehicles")]
+        if page:
+            calls.append(Call("probe GET /configurator (page)", "GET", "/configurator"))
         tick = time.perf_counter()
         while tick < end:
-            await _send(client, call, res)
+            for call in calls:
+                await _send(client, call, res)
             tick += 1.0
             await asyncio.sleep(max(0.0, tick - time.perf_counter()))
 
 
-async def run_load(base: str, users: int, duration: float, seed: int) -> tuple[Results, float]:
+async def run_load(
+    base: str, users: int, duration: float, seed: int, page: bool = False
+) -> tuple[Results, float]:
     """The users and the probe for ``duration`` seconds; the results and the wall time."""
     res = Results()
     limits = httpx2.Limits(max_connections=users, max_keepalive_connections=users)
@@ -196,7 +203,7 @@ async def run_load(base: str, users: int, duration: float, seed: int) -> tuple[R
         start = time.perf_counter()
         end = start + duration
         await asyncio.gather(
-            _probe(base, end, res),
+            _probe(base, end, res, page),
             *(
                 _user(client, random.Random(seed * 1000 + i), vehicles, end, res)
                 for i in range(users)
@@ -215,25 +222,33 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(workers: int = 1, ready_timeout_s: float = 120.0) -> Iterator[str]:
-    """The API under uvicorn in a process of its own on a loopback port; its base URL."""
+def served(workers: int = 1, app: bool = False, ready_timeout_s: float = 120.0) -> Iterator[str]:
+    """The API under uvicorn (or, with ``app``, the whole web app: ``evtwin serve``) in a
+    process of its own on a loopback port; its base URL."""
     port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "evtwin.api.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "--workers",
-        str(workers),
-    ]
+    web = [str(Path(sys.executable).with_name("evtwin")), "serve", "--host", "127.0.0.1", "--port"]
+    cmd = (
+        [*web, str(port)]
+        if app
+        else [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "evtwin.api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--workers",
+            str(workers),
+        ]
+    )
+    if app and workers != 1:
+        raise SystemExit("--app runs one process (NiceGUI keeps its pages in it)")
     # A session of its own, so that it (and anything it starts) is ended as a group.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -321,13 +336,16 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument(
+        "--app", action="store_true", help="load `evtwin serve` (pages and API); probe a page"
+    )
     args = ap.parse_args()
     if args.users < 1 or not 0.0 < args.duration <= 3600.0 or not 1 <= args.workers <= 16:
         ap.error("--users must be at least 1, --duration in (0, 3600] s, --workers 1 to 16")
-    with served(args.workers) as base:
+    with served(args.workers, args.app) as base:
         warm = sum(warm_up(base, args.seed + i) for i in range(args.workers))
         print(f"API at {base} (uvicorn, {args.workers} worker(s)); warm-up {warm:.1f} s")
-        res, wall = asyncio.run(run_load(base, args.users, args.duration, args.seed))
+        res, wall = asyncio.run(run_load(base, args.users, args.duration, args.seed, args.app))
     # CPU seconds of each side (the server's counted once it has exited): the users'
     # client should be a small part, or the latencies are partly its own.
     me, server = (
