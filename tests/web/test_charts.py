@@ -59,3 +59,13 @@ def test_the_figures_are_valid_plotly() -> None:
     ]
     for f in figs:
         go.Figure(f)  # raises on any property Plotly does not know
+
+
+def test_traces_chart_keeps_every_speed_sample_and_the_last_soc() -> None:
+    t = np.arange(0.0, 1801.0)
+    fig = charts.traces_chart(t, t % 50, 100 - t / 100, "t")
+    speed, soc = fig["data"]
+    assert speed["x"] == t.tolist()
+    assert soc["x"][::2] == t[:: 2 * charts.SOC_EVERY].tolist()[: len(soc["x"][::2])]
+    assert soc["x"][-1] == 1800.0
+    assert soc["y"][-1] == pytest.approx(82.0)

@@ -107,3 +107,14 @@ async def test_a_build_the_configurator_rejects_is_not_saved(user: User) -> None
     user.find(marker="save-button").click()
     await user.should_see("not saved")
     assert len(BuildStore().list()) == before
+
+
+async def test_an_impossible_payload_is_named_and_nothing_else_changes(user: User) -> None:
+    await user.open("/configurator")
+    await updates_reach(user, 1)
+    wltp = text(user, "wltp-range")
+    element(user, "payload").value = 5000
+    await until(lambda: "payload_kg" in error(user), "the payload error")
+    assert text(user, "wltp-range") == wltp  # the last good figures stay
+    element(user, "payload").value = 100
+    await until(lambda: error(user) == "", "the error to clear")

@@ -115,9 +115,19 @@ def breakdown_chart(rows: Sequence[tuple[str, float, float]], title: str) -> Fig
     }
 
 
+#: Samples per point of a drawn state-of-charge trace.
+SOC_EVERY = 5
+
+
 def traces_chart(time_s: Any, speed_kph: Any, soc_pct: Any, title: str) -> Figure:
-    """Speed and displayed state of charge against time, one above the other."""
+    """Speed and displayed state of charge against time, one above the other.
+
+    The state of charge is drawn every :data:`SOC_EVERY` samples (and at the end): it
+    moves smoothly, so nothing shows the difference, and a temperature slider redraws it
+    on every step. Speed is drawn at every sample."""
     t = _list(time_s)
+    n = len(t)
+    keep = np.unique(np.r_[np.arange(0, n, SOC_EVERY), n - 1]) if n else np.arange(0)
     speed = {
         "type": "scatter",
         "mode": "lines",
@@ -130,8 +140,8 @@ def traces_chart(time_s: Any, speed_kph: Any, soc_pct: Any, title: str) -> Figur
         "type": "scatter",
         "mode": "lines",
         "name": "SOC",
-        "x": t,
-        "y": _list(soc_pct),
+        "x": _list(np.asarray(time_s, dtype=float)[keep]),
+        "y": _list(np.asarray(soc_pct, dtype=float)[keep]),
         "xaxis": "x",
         "yaxis": "y2",
         "line": {"color": PALETTE[2], "width": 1.5},
