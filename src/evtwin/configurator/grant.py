@@ -20,6 +20,7 @@ warranties) are listed in the file and reported as not checked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -142,6 +143,15 @@ def load_grant_rule(region: str = "uk") -> GrantRule:
 
 def parse_grant_rule(text: str, file: str = "<string>") -> GrantRule:
     """Validate the YAML text of a grant rule (``ConfigError`` naming fields and lines)."""
+    return _parse_grant_rule(text, file)
+
+
+@lru_cache(maxsize=16)
+def _parse_grant_rule(text: str, file: str) -> GrantRule:
+    # Rules are frozen, so one parse may be shared. Keyed on the text itself, so an
+    # edited file is read afresh; parsing and validating is about 1 ms, which every
+    # priced build (each configurator evaluation) would otherwise pay. A file that
+    # fails is not remembered (lru_cache keeps no exceptions).
     data, locate = read_yaml(text, file, "grant file")
     return validate(GrantRule, data, file, "grant file", locate)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -102,6 +103,15 @@ def load_tariffs(region: str = "uk") -> Tariffs:
 
 def parse_tariffs(text: str, file: str = "<string>") -> Tariffs:
     """Validate the YAML text of a tariffs file (``ConfigError`` naming fields and lines)."""
+    return _parse_tariffs(text, file)
+
+
+@lru_cache(maxsize=16)
+def _parse_tariffs(text: str, file: str) -> Tariffs:
+    # Tariffs are frozen, so one parse may be shared. Keyed on the text itself, so an
+    # edited file is read afresh; parsing and validating is about 1 ms, which every
+    # running cost (each configurator evaluation) would otherwise pay. A file that
+    # fails is not remembered (lru_cache keeps no exceptions).
     data, locate = read_yaml(text, file, "tariffs file")
     return validate(Tariffs, data, file, "tariffs file", locate)
 

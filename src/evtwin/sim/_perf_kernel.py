@@ -26,6 +26,12 @@ with load transfer, grades, power-limited runs, top speed).
 
 A run integrates speed and distance with Heun's method (second order) on a fixed step,
 and records when the car crosses given speeds and distances, and which limit held it.
+
+The searches are defined by bisections (:func:`max_acceleration`, and
+:func:`launch_run_reference`, :func:`steepest_grade_reference`,
+:func:`top_speed_reference` over it); :func:`launch_run`, :func:`steepest_grade` and
+:func:`top_speed` find the same numbers with far fewer evaluations (see "the fast
+solver" below).
 """
 
 from __future__ import annotations
@@ -94,8 +100,13 @@ _A_SPAN = 60.0  # m/s^2 below the motor-only bound that the bisection searches
 @njit(cache=True, inline="always")
 def _cap(cap, k, axle, w, w_top):  # type: ignore[no-untyped-def]
     """Wheel torque cap [N m] of an axle at wheel speed w, linear on the uniform grid."""
+    return _cap_at(cap, k, axle, w / w_top * (cap.shape[2] - 1))
+
+
+@njit(cache=True, inline="always")
+def _cap_at(cap, k, axle, x):  # type: ignore[no-untyped-def]
+    """:func:`_cap` at the grid position ``x = w / w_top * (n - 1)``."""
     n = cap.shape[2]
-    x = w / w_top * (n - 1)
     if x < 0.0:
         x = 0.0
     if x >= n - 1:
@@ -178,7 +189,13 @@ def _resistance(q, v, grade, cos_t, sin_t):  # type: ignore[no-untyped-def]
 @njit(cache=True, inline="always")
 def _cap_v(cap, axle, k, i, w, w_top, kv):  # type: ignore[no-untyped-def]
     """Torque cap [N m] with the constant-power region scaled by the voltage factor kv."""
-    c = _cap(cap, k, i, w, w_top)
+    return _sag(_cap(cap, k, i, w, w_top), axle, k, i, w, kv)
+
+
+@njit(cache=True, inline="always")
+def _sag(c, axle, k, i, w, kv):  # type: ignore[no-untyped-def]
+    """The full-voltage torque cap ``c`` of axle i with the constant-power region scaled
+    by the voltage factor kv."""
     if kv < 1.0 and w > 0.0:
         c_v = kv * axle[k, i, AX_POWER] / w - axle[k, i, AX_DRAG]
         if c_v < c:
@@ -279,12 +296,20 @@ def max_acceleration(q, cap, power, axle, w_top, v, ramp, p_avail, grade, kv):  
         ok, lam, p_dc, t_f, t_r, c_f, c_r = _evaluate(
             q, cap, power, axle, wt, a, v, ramp, p_avail, grade, kv
         )
-    # Which limit holds: the battery if its power is used up, else grip on an axle
-    # whose motor could give more, else the motors (launch ramp, torque or power), where
-    # power cut by a sagging pack voltage counts as the battery's.
-    sagged = (c_f < ramp * _cap(cap, k, 0, w, wt) * (1.0 - 1e-9)) or (
-        c_r < ramp * _cap(cap, k, 1, w, wt) * (1.0 - 1e-9)
-    )
+    full_f = _cap(cap, k, 0, w, wt)
+    full_r = _cap(cap, k, 1, w, wt)
+    label = _limit(axle, k, w, ramp, p_avail, lam, p_dc, t_f, t_r, c_f, c_r, full_f, full_r)
+    return a, p_dc, label
+
+
+@njit(cache=True, inline="always")
+def _limit(axle, k, w, ramp, p_avail, lam, p_dc, t_f, t_r, c_f, c_r, full_f, full_r):  # type: ignore[no-untyped-def]
+    """Which limit holds at the largest acceleration (its label); ``full_f``, ``full_r``
+    are the axles' torque caps at full demand and voltage."""
+    # The battery if its power is used up, else grip on an axle whose motor could give
+    # more, else the motors (launch ramp, torque or power), where power cut by a sagging
+    # pack voltage counts as the battery's.
+    sagged = (c_f < ramp * full_f * (1.0 - 1e-9)) or (c_r < ramp * full_r * (1.0 - 1e-9))
     if c_f <= 0.0 and c_r <= 0.0:
         label = LIMIT_POWER if ramp >= 1.0 else LIMIT_LAUNCH
     elif p_avail <= 0.0 or (p_dc >= p_avail * (1.0 - 1e-6) and lam < 1.0 - 1e-9):
@@ -299,7 +324,7 @@ def max_acceleration(q, cap, power, axle, w_top, v, ramp, p_avail, grade, kv):  
         label = LIMIT_POWER
     else:
         label = LIMIT_TORQUE
-    return a, p_dc, label
+    return label
 
 
 @njit(cache=True)
@@ -337,6 +362,399 @@ def _chemical_power(p_term, ocv, res):  # type: ignore[no-untyped-def]
     return ocv * current
 
 
+# --- the fast solver ------------------------------------------------------------------
+#
+# The reference procedures bisect: 34 halvings of [a_hi - 60, a_hi] per acceleration, 40
+# of the grade (or speed) per steepest grade (or top speed), each of those a full
+# acceleration search. The functions below land on the same floating-point numbers from
+# a handful of evaluations. A search keeps a bracket, the highest acceleration found
+# reachable and the lowest found not to be; reachability is monotone in the
+# acceleration, so every bisection step whose midpoint lies outside the bracket has a
+# known answer. Secant steps on a continuous measure of the distance to the boundary,
+# started from the previous step's answer, estimate where it is; the bisection's path
+# is then predicted from that estimate (from the same interval, with the same
+# arithmetic) and checked at the two ends of its last interval: a reachable low end and
+# an unreachable high end confirm every step of it. Failing that, the next secant round
+# starts from the new points, and in the end the bisection is replayed with an
+# evaluation at each step the bracket does not answer. The grade and top-speed searches
+# replay theirs the same way (:func:`_fast_boundary`). The tests hold every shipped car,
+# and random inputs, to the reference.
+
+#: Share of the bisection's first interval left at its end (2^-34).
+_RESOLUTION = 0.5**_BISECTIONS
+#: Secant rounds before the replayed bisection takes over (it finishes any bracket).
+_SECANT_ROUNDS = 6
+#: Offset of the second point from the first guess [m/s^2], for the first secant step.
+_PROBE = 1e-3
+#: The grade and top-speed searches: halvings, and the same for their replay.
+_OUTER_BISECTIONS = 40
+_OUTER_RESOLUTION = 0.5**_OUTER_BISECTIONS
+#: Bound on the acceleration search's last interval [m/s^2]: (a_hi + 60) x 2^-34 is
+#: 5e-9 at a_hi = 25 m/s^2, more than any car's motors give alone; 2e-8 allows 280.
+_A_QUANTUM = 2e-8
+
+
+@njit(cache=True, inline="always")
+def _power_at(power, k, axle, i, fx, u):  # type: ignore[no-untyped-def]
+    """:func:`_power` with the wheel-speed cell ``i`` and its fraction ``fx`` found already
+    (the same operations in the same order, so the same number)."""
+    n_u = power.shape[3]
+    if u < 0.0:
+        u = 0.0
+    if u > 1.0:
+        u = 1.0
+    y = u * (n_u - 1)
+    j = int(y)
+    if j > n_u - 2:
+        j = n_u - 2
+    fy = y - j
+    return (
+        (1.0 - fx) * (1.0 - fy) * power[k, axle, i, j]
+        + (1.0 - fx) * fy * power[k, axle, i, j + 1]
+        + fx * (1.0 - fy) * power[k, axle, i + 1, j]
+        + fx * fy * power[k, axle, i + 1, j + 1]
+    )
+
+
+@njit(cache=True)
+def fast_acceleration(q, cap, power, axle, w_top, v, ramp, p_avail, grade, kv, guess):  # type: ignore[no-untyped-def]
+    """:func:`max_acceleration`'s answer ``(a, p_dc, label)`` from a few evaluations.
+
+    ``guess`` is where the search starts (the previous step's answer; NaN: none). The
+    terms of :func:`_evaluate` that do not depend on the acceleration are worked out
+    once, in its order of operations, so each evaluation gives its numbers exactly.
+    """
+    k = int(q[Q_TABLE])
+    r = q[Q_RADIUS]
+    wt = w_top[k]
+    w = v / r
+    cos_t = 1.0 / math.sqrt(1.0 + grade * grade)
+    sin_t = grade * cos_t
+    resist, aero, drawbar_steady, hitch_load = _resistance(q, v, grade, cos_t, sin_t)
+    # Both axles' caps at one grid position (each _cap call would find it again).
+    n_c = cap.shape[2]
+    xc = w / wt * (n_c - 1)
+    full_f = _cap_at(cap, k, 0, xc)
+    full_r = _cap_at(cap, k, 1, xc)
+    cv_f = _sag(full_f, axle, k, 0, w, kv)
+    cv_r = _sag(full_r, axle, k, 1, w, kv)
+    cap_sum = ramp * (cv_f + cv_r)
+    m = q[Q_MASS]
+    mt = q[Q_MASS_TRAILER]
+    j_f = q[Q_J_FRONT]
+    j_r = q[Q_J_REAR]
+    m_eq = m + mt + (j_f + j_r) / (r * r)
+    a_hi = (cap_sum / r - resist) / m_eq
+    # _evaluate's terms that do not depend on a.
+    cap_f = ramp * cv_f
+    cap_r = ramp * cv_r
+    wb = q[Q_WHEELBASE]
+    h = q[Q_CG]
+    weight = m * _G
+    n_f0 = weight * cos_t * q[Q_FRONT] * wb - weight * sin_t * h
+    n_sum = weight * cos_t + hitch_load
+    h_hitch = q[Q_HITCH_HEIGHT]
+    hitch_moment = hitch_load * q[Q_HITCH_OVERHANG]
+    grip = r * q[Q_MU]
+    m_all = m + mt
+    j_all = j_f + j_r
+    r2 = r * r
+    n_w = power.shape[2]
+    xw = xc if n_w == n_c else w / wt * (n_w - 1)
+    if xw < 0.0:
+        xw = 0.0
+    if xw > n_w - 1:
+        xw = n_w - 1.0
+    iw = int(xw)
+    if iw > n_w - 2:
+        iw = n_w - 2
+    fx = xw - iw
+    # The battery's excess as a force, to weigh it against the axles' (any positive
+    # scale gives the same boundary; this one keeps the secant steps well conditioned).
+    p_scale = 1.0 / max(v, 1.0)
+
+    def ev(a: float) -> tuple[bool, float, float, float, float, float]:
+        """_evaluate at a: (feasible, margin, lam, p_dc, t_f, t_r); the margin is positive
+        beyond the boundary and continuous across it (the secant steps use it)."""
+        drawbar = mt * a + drawbar_steady
+        n_f = (n_f0 - (m * a + aero) * h - drawbar * h_hitch - hitch_moment) / wb
+        n_r = n_sum - n_f
+        t_f = max(min(cap_f, grip * max(n_f, 0.0) + j_f * a / r), 0.0)
+        t_r = max(min(cap_r, grip * max(n_r, 0.0) + j_r * a / r), 0.0)
+        net = m_all * a + resist + j_all * a / r2
+        total = (t_f + t_r) / r
+        excess = net - total * (1.0 + 1e-12)
+        if net <= 0.0:
+            return True, excess, 0.0, 0.0, t_f, t_r
+        if total <= 0.0:
+            return False, net, math.inf, 0.0, t_f, t_r
+        lam = net / total
+        if lam > 1.0 + 1e-12:
+            return False, excess, lam, 0.0, t_f, t_r
+        p_dc = 0.0
+        if full_f > 0.0:
+            p_dc += _power_at(power, k, 0, iw, fx, lam * t_f / full_f)
+        if full_r > 0.0:
+            p_dc += _power_at(power, k, 1, iw, fx, lam * t_r / full_r)
+        return p_dc <= p_avail, max(excess, (p_dc - p_avail) * p_scale), lam, p_dc, t_f, t_r
+
+    lo = min(-_A_SPAN, a_hi - _A_SPAN)
+    hi = a_hi
+    # The bracket: x_ok reachable (lo is taken to be, as the bisection takes it), x_bad
+    # not (a_hi is taken to be until a point at or below it is evaluated: bad_known).
+    x_ok = lo
+    x_bad = hi
+    bad_known = False
+    # The terms at the latest reachable point evaluated (s_x).
+    s_x = math.nan
+    s_lam = s_p = s_tf = s_tr = 0.0
+    if not (lo < guess < hi - _PROBE):
+        # No guess, or one at the top: try the top first, as the reference does.
+        ok, fb, lam, p_dc, t_f, t_r = ev(hi)
+        if ok:
+            label = _limit(
+                axle, k, w, ramp, p_avail, lam, p_dc, t_f, t_r, cap_f, cap_r, full_f, full_r
+            )
+            return hi, p_dc, label
+        bad_known = True
+        xb = hi
+        xa = guess if lo < guess < hi else lo
+    else:
+        xa = guess
+        xb = math.nan
+        fb = 0.0
+    # (xa, fa) the latest point of the secant steps, (xb, fb) the one before.
+    ok, fa, lam, p_dc, t_f, t_r = ev(xa)
+    if ok:
+        x_ok, s_x, s_lam, s_p, s_tf, s_tr = xa, xa, lam, p_dc, t_f, t_r
+    else:
+        x_bad = xa
+        bad_known = True
+    if math.isnan(xb):
+        # A second point next to the guess, towards the boundary.
+        xb = xa + _PROBE if ok else xa - _PROBE
+        if not (x_ok < xb < x_bad):
+            xb = 0.5 * (x_ok + x_bad)
+        ok, fb, lam, p_dc, t_f, t_r = ev(xb)
+        if ok:
+            x_ok, s_x, s_lam, s_p, s_tf, s_tr = xb, xb, lam, p_dc, t_f, t_r
+        else:
+            x_bad = xb
+            bad_known = True
+        xa, xb = xb, xa
+        fa, fb = fb, fa
+    done = False
+    for _ in range(_SECANT_ROUNDS):
+        x = math.nan
+        if fa != fb:
+            x = xa - fa * (xa - xb) / (fa - fb)
+        if not (x_ok < x < x_bad):
+            x = 0.5 * (x_ok + x_bad)
+        # The bisection's path if the boundary were at x. (x lies inside the bracket, so
+        # "mid <= x" also gives the known answers: a step at or below x_ok is at or below
+        # x, one at or above x_bad above it. Selects rather than branches: the steps go
+        # either way at random, and a mispredicted branch costs more than the step.)
+        lo_p = lo
+        hi_p = hi
+        for _ in range(_BISECTIONS):
+            mid = 0.5 * (lo_p + hi_p)
+            below = mid <= x
+            lo_p = mid if below else lo_p
+            hi_p = hi_p if below else mid
+        # Every predicted step is right if the path's last interval has a reachable low
+        # end and an unreachable high end; check both.
+        if hi_p < x_bad or not bad_known:
+            ok, f, lam, p_dc, t_f, t_r = ev(hi_p)
+            xb, fb, xa, fa = xa, fa, hi_p, f
+            if ok:
+                if hi_p == hi:  # the top is reachable: the reference stops there
+                    label = _limit(
+                        axle, k, w, ramp, p_avail, lam, p_dc, t_f, t_r, cap_f, cap_r, full_f, full_r
+                    )
+                    return hi, p_dc, label
+                x_ok, s_x, s_lam, s_p, s_tf, s_tr = hi_p, hi_p, lam, p_dc, t_f, t_r
+                continue
+            x_bad = hi_p
+            bad_known = True
+        if lo_p != s_x:
+            ok, f, lam, p_dc, t_f, t_r = ev(lo_p)
+            xb, fb, xa, fa = xa, fa, lo_p, f
+            if not ok:
+                x_bad = lo_p
+                continue
+            if lo_p > x_ok:
+                x_ok = lo_p
+            s_x, s_lam, s_p, s_tf, s_tr = lo_p, lam, p_dc, t_f, t_r
+        done = True
+        break
+    if done:
+        a = lo_p
+        lam, p_dc, t_f, t_r = s_lam, s_p, s_tf, s_tr
+    else:
+        # Not settled in a few rounds (a kink, a jump): replay the bisection, evaluating
+        # each step the bracket does not answer.
+        if not bad_known:
+            ok, f, lam, p_dc, t_f, t_r = ev(hi)
+            if ok:
+                label = _limit(
+                    axle, k, w, ramp, p_avail, lam, p_dc, t_f, t_r, cap_f, cap_r, full_f, full_r
+                )
+                return hi, p_dc, label
+        for _ in range(_BISECTIONS):
+            mid = 0.5 * (lo + hi)
+            if mid <= x_ok:
+                lo = mid
+            elif mid >= x_bad:
+                hi = mid
+            else:
+                ok, f, lam, p_dc, t_f, t_r = ev(mid)
+                if ok:
+                    lo = mid
+                    x_ok, s_x, s_lam, s_p, s_tf, s_tr = mid, mid, lam, p_dc, t_f, t_r
+                else:
+                    hi = mid
+                    x_bad = mid
+        a = lo
+        if a == s_x:
+            lam, p_dc, t_f, t_r = s_lam, s_p, s_tf, s_tr
+        else:
+            ok, f, lam, p_dc, t_f, t_r = ev(a)
+    label = _limit(axle, k, w, ramp, p_avail, lam, p_dc, t_f, t_r, cap_f, cap_r, full_f, full_r)
+    return a, p_dc, label
+
+
+@njit(cache=True)
+def fast_steady_acceleration(q, cap, power, axle, w_top, bat, v, grade, guess):  # type: ignore[no-untyped-def]
+    """:func:`steady_acceleration`'s answer from :func:`fast_acceleration`, started at
+    ``guess``. A pass whose voltage factor equals the last one's would repeat it exactly,
+    so the fixed point stops there."""
+    p_avail, ocv, res = battery_power_available(q, bat, q[Q_SOC])
+    kv = voltage_factor(q, ocv, res, q[Q_AUX])
+    a, p_dc, label = fast_acceleration(
+        q, cap, power, axle, w_top, v, 1.0, p_avail, grade, kv, guess
+    )
+    for _ in range(3):
+        kv_next = voltage_factor(q, ocv, res, p_dc + q[Q_AUX])
+        if kv_next == kv:
+            break
+        kv = kv_next
+        a, p_dc, label = fast_acceleration(
+            q, cap, power, axle, w_top, v, 1.0, p_avail, grade, kv, a
+        )
+    return a, label
+
+
+@njit(cache=True, inline="always")
+def _steady_at(q, cap, power, axle, w_top, bat, fixed, by_speed, x, guess):  # type: ignore[no-untyped-def]
+    """:func:`fast_steady_acceleration` at speed x on grade ``fixed`` (``by_speed``), or at
+    speed ``fixed`` on grade x."""
+    if by_speed:
+        return fast_steady_acceleration(q, cap, power, axle, w_top, bat, x, fixed, guess)
+    return fast_steady_acceleration(q, cap, power, axle, w_top, bat, fixed, x, guess)
+
+
+@njit(cache=True)
+def _fast_boundary(q, cap, power, axle, w_top, bat, fixed, by_speed, hi, a_lo, x_first):  # type: ignore[no-untyped-def]
+    """The highest grade (``by_speed``: speed) in [0, hi] at which the car can still
+    accelerate, and its limit label: the reference's 40-step bisection replayed as in
+    :func:`fast_acceleration`. ``a_lo`` is the acceleration at 0 (not negative) and
+    ``x_first`` the first estimate.
+
+    The acceleration is a bisection's end point, below the true one by up to its last
+    interval, and that interval moves with the grade and the speed: so whether it is
+    negative can flip back and forth within a hair of the boundary. A point answers for
+    the steps beyond it only if its acceleration clears zero by more than
+    :data:`_A_QUANTUM`; the replay evaluates every step between two such points, as the
+    reference does, and so takes the reference's path.
+    """
+    lo = 0.0
+    tol = hi * _OUTER_RESOLUTION
+    # The bracket of points that answer for the steps beyond them (0 and hi as the
+    # reference takes them: it evaluates neither, and no step reaches them).
+    x_ok = 0.0
+    x_bad = hi
+    s_x = math.nan  # the latest point evaluated with a >= 0, and its label
+    s_label = 0
+    # Secant steps on the acceleration: (xa, fa) the latest point, (xb, fb) the one before.
+    xb = 0.0
+    fb = a_lo
+    xa = x_first if 0.0 < x_first < hi else 0.5 * hi
+    fa, lab = _steady_at(q, cap, power, axle, w_top, bat, fixed, by_speed, xa, 0.0)
+    if fa >= 0.0:
+        s_x = xa
+        s_label = lab
+    if fa >= _A_QUANTUM:
+        x_ok = xa
+    elif fa <= -_A_QUANTUM:
+        x_bad = xa
+    for _ in range(_SECANT_ROUNDS):
+        slope = (fa - fb) / (xa - xb)
+        if not slope < 0.0:
+            break
+        x = xa - fa / slope
+        if not (x_ok < x < x_bad):
+            x = 0.5 * (x_ok + x_bad)
+        # Straddle the estimate just beyond the band where the sign is unsure.
+        d = max(0.0625 * tol, 2.0 * _A_QUANTUM / -slope)
+        x_near = xa
+        f_near = fa
+        settled = True
+        for side in range(2):
+            xs = x - d if side == 0 else x + d
+            if not (x_ok < xs < x_bad):
+                settled = False
+                continue
+            a_s, lab = _steady_at(
+                q, cap, power, axle, w_top, bat, fixed, by_speed, xs, fa + slope * (xs - xa)
+            )
+            if a_s >= 0.0:
+                s_x = xs
+                s_label = lab
+            if a_s >= _A_QUANTUM:
+                x_ok = xs
+                settled = settled and side == 0
+            elif a_s <= -_A_QUANTUM:
+                x_bad = xs
+                settled = settled and side == 1
+            else:
+                settled = False
+            if abs(a_s) <= abs(f_near) or x_near == xa:
+                x_near = xs
+                f_near = a_s
+        if x_near != xa:
+            xb = xa
+            fb = fa
+            xa = x_near
+            fa = f_near
+        if settled:
+            break
+    # Replay the reference's bisection.
+    slope = (fa - fb) / (xa - xb)
+    for _ in range(_OUTER_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        if mid <= x_ok:
+            lo = mid
+        elif mid >= x_bad:
+            hi = mid
+        else:
+            a_m, lab = _steady_at(
+                q, cap, power, axle, w_top, bat, fixed, by_speed, mid, fa + slope * (mid - xa)
+            )
+            if a_m >= 0.0:
+                lo = mid
+                s_x = mid
+                s_label = lab
+            else:
+                hi = mid
+            if a_m >= _A_QUANTUM:
+                x_ok = mid
+            elif a_m <= -_A_QUANTUM:
+                x_bad = mid
+    if lo == s_x:
+        return lo, s_label
+    return lo, _steady_at(q, cap, power, axle, w_top, bat, fixed, by_speed, lo, fa)[1]
+
+
 @njit(cache=True)
 def launch_run(  # type: ignore[no-untyped-def]
     params,
@@ -358,8 +776,77 @@ def launch_run(  # type: ignore[no-untyped-def]
     times at which each of ``speeds`` [m/s] and ``distances`` [m] is first reached
     (NaN if never), the speed at each distance, the time spent under each limit
     while below ``label_speed[b]``, the largest acceleration, the final SOC, and the
-    speed trace (only if ``record``; one sample per step).
+    speed trace (only if ``record``; one sample per step). Each step's accelerations
+    come from :func:`fast_acceleration`, started from the step before.
     """
+    return _launch(
+        params,
+        cap,
+        power,
+        axle,
+        w_top,
+        battery,
+        speeds,
+        distances,
+        label_speed,
+        dt,
+        t_max,
+        record,
+        False,
+    )
+
+
+@njit(cache=True)
+def launch_run_reference(  # type: ignore[no-untyped-def]
+    params,
+    cap,
+    power,
+    axle,
+    w_top,
+    battery,
+    speeds,
+    distances,
+    label_speed,
+    dt,
+    t_max,
+    record,
+):
+    """:func:`launch_run` with each acceleration found by :func:`max_acceleration`'s full
+    bisection (the definition the fast path is held to)."""
+    return _launch(
+        params,
+        cap,
+        power,
+        axle,
+        w_top,
+        battery,
+        speeds,
+        distances,
+        label_speed,
+        dt,
+        t_max,
+        record,
+        True,
+    )
+
+
+@njit(cache=True)
+def _launch(  # type: ignore[no-untyped-def]
+    params,
+    cap,
+    power,
+    axle,
+    w_top,
+    battery,
+    speeds,
+    distances,
+    label_speed,
+    dt,
+    t_max,
+    record,
+    reference,
+):
+    """:func:`launch_run`, or with ``reference`` :func:`launch_run_reference`."""
     n = params.shape[0]
     n_s = speeds.shape[0]
     n_d = distances.shape[0]
@@ -385,21 +872,49 @@ def launch_run(  # type: ignore[no-untyped-def]
         kv = voltage_factor(q, ocv0, res0, q[Q_AUX])
         if record:
             trace[b, 0] = 0.0
+        # The fast search starts from the last answer, moved on by the last step's change.
+        a_last = math.nan
+        a_change = 0.0
         for step in range(n_steps):
             p_avail, ocv, res = battery_power_available(q, bat, soc)
             ramp1 = min(1.0, t / ramp_time) if ramp_time > 0.0 else 1.0
             ramp2 = min(1.0, (t + dt) / ramp_time) if ramp_time > 0.0 else 1.0
             # The voltage factor lags one step: the sag of the step before.
-            a1, p1, lab = max_acceleration(q, cap, power, axle, w_top, v, ramp1, p_avail, grade, kv)
+            if reference:
+                a1, p1, lab = max_acceleration(
+                    q, cap, power, axle, w_top, v, ramp1, p_avail, grade, kv
+                )
+            else:
+                a1, p1, lab = fast_acceleration(
+                    q, cap, power, axle, w_top, v, ramp1, p_avail, grade, kv, a_last
+                )
+            a1_raw = a1
             # Brakes hold a car that cannot yet move off; the governor holds its speed.
             if (v <= 0.0 and a1 < 0.0) or (v >= v_gov and a1 > 0.0):
                 a1 = 0.0
             v_pred = v + a1 * dt
             if v_pred < 0.0:
                 v_pred = 0.0
-            a2, p2, _ = max_acceleration(
-                q, cap, power, axle, w_top, v_pred, ramp2, p_avail, grade, kv
-            )
+            if reference:
+                a2, p2, _ = max_acceleration(
+                    q, cap, power, axle, w_top, v_pred, ramp2, p_avail, grade, kv
+                )
+            else:
+                a2, p2, _ = fast_acceleration(
+                    q,
+                    cap,
+                    power,
+                    axle,
+                    w_top,
+                    v_pred,
+                    ramp2,
+                    p_avail,
+                    grade,
+                    kv,
+                    a1_raw + a_change,
+                )
+            a_change = a2 - a1_raw
+            a_last = a2
             if (v_pred <= 0.0 and a2 < 0.0) or (v_pred >= v_gov and a2 > 0.0):
                 a2 = 0.0
             v_new = v + 0.5 * (a1 + a2) * dt
@@ -457,6 +972,64 @@ def top_speed(params, cap, power, axle, w_top, battery, v_hi):  # type: ignore[n
         q = params[b]
         bat = battery[b]
         grade = q[Q_GRADE]
+        a_top, lab = fast_steady_acceleration(
+            q, cap, power, axle, w_top, bat, v_hi[b], grade, math.nan
+        )
+        if a_top >= 0.0:
+            out[b] = v_hi[b]
+            labels[b] = lab
+            capped[b] = True
+            continue
+        a0, _ = fast_steady_acceleration(q, cap, power, axle, w_top, bat, 0.0, grade, math.nan)
+        if a0 < 0.0:
+            out[b] = np.nan
+            labels[b] = LIMIT_NONE
+            continue
+        # First estimate: where the straight line from (0, a0) to (v_hi, a_top) crosses 0.
+        x_first = v_hi[b] * a0 / (a0 - a_top)
+        out[b], labels[b] = _fast_boundary(
+            q, cap, power, axle, w_top, bat, grade, True, v_hi[b], a0, x_first
+        )
+    return out, labels, capped
+
+
+@njit(cache=True)
+def steepest_grade(params, cap, power, axle, w_top, battery, speed):  # type: ignore[no-untyped-def]
+    """Steepest grade [-] each case can climb at a steady ``speed[b]`` [m/s] (bisection on
+    the grade up to 10, i.e. 84 degrees), and the limit that stops it there.
+
+    NaN with label ``none`` when the car cannot hold that speed even on the level.
+    """
+    n = params.shape[0]
+    out = np.zeros(n)
+    labels = np.zeros(n, dtype=np.int64)
+    for b in range(n):
+        q = params[b]
+        bat = battery[b]
+        v = speed[b]
+        a, _ = fast_steady_acceleration(q, cap, power, axle, w_top, bat, v, 0.0, math.nan)
+        if a < 0.0:
+            out[b] = np.nan
+            labels[b] = LIMIT_NONE
+            continue
+        # First estimate: the grade whose weight component alone takes the acceleration.
+        out[b], labels[b] = _fast_boundary(
+            q, cap, power, axle, w_top, bat, v, False, 10.0, a, a / _G
+        )
+    return out, labels
+
+
+@njit(cache=True)
+def top_speed_reference(params, cap, power, axle, w_top, battery, v_hi):  # type: ignore[no-untyped-def]
+    """:func:`top_speed` by full bisections (the definition the fast path is held to)."""
+    n = params.shape[0]
+    out = np.zeros(n)
+    labels = np.zeros(n, dtype=np.int64)
+    capped = np.zeros(n, dtype=np.bool_)
+    for b in range(n):
+        q = params[b]
+        bat = battery[b]
+        grade = q[Q_GRADE]
         a, lab = steady_acceleration(q, cap, power, axle, w_top, bat, v_hi[b], grade)
         if a >= 0.0:
             out[b] = v_hi[b]
@@ -483,12 +1056,9 @@ def top_speed(params, cap, power, axle, w_top, battery, v_hi):  # type: ignore[n
 
 
 @njit(cache=True)
-def steepest_grade(params, cap, power, axle, w_top, battery, speed):  # type: ignore[no-untyped-def]
-    """Steepest grade [-] each case can climb at a steady ``speed[b]`` [m/s] (bisection on
-    the grade up to 10, i.e. 84 degrees), and the limit that stops it there.
-
-    NaN with label ``none`` when the car cannot hold that speed even on the level.
-    """
+def steepest_grade_reference(params, cap, power, axle, w_top, battery, speed):  # type: ignore[no-untyped-def]
+    """:func:`steepest_grade` by full bisections (the definition the fast path is held
+    to)."""
     n = params.shape[0]
     out = np.zeros(n)
     labels = np.zeros(n, dtype=np.int64)

@@ -9,7 +9,6 @@ compiled kernel over the whole batch at once and returns a frozen
 from __future__ import annotations
 
 import functools
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -52,7 +51,7 @@ from ._layout import (
 )
 from .cabin import CLIMATE_OFF, auxiliary_profile
 from .conditions import STANDARD, Ambient
-from .prepare import DEFAULT_OPTIONS, RunOptions, VehicleBatch, prepare_batch
+from .prepare import DEFAULT_OPTIONS, LruCache, RunOptions, VehicleBatch, prepare_batch
 from .result import DriveResult, EnergyBreakdown, SegmentTotals, TraceMiss, Traces
 
 #: Batches at least this large run on all cores; smaller ones run serially,
@@ -72,8 +71,8 @@ REFERENCES = (
     "Torque split: least-loss axle split solved on a (speed, torque) grid",
 )
 
-_PREPARED: OrderedDict[tuple[object, ...], VehicleBatch] = OrderedDict()
 _PREPARED_SIZE = 512
+_PREPARED: LruCache[tuple[object, ...], VehicleBatch] = LruCache(_PREPARED_SIZE)
 
 
 def prepared(
@@ -83,13 +82,8 @@ def prepared(
     key = (spec.content_hash, ambient, options)
     hit = _PREPARED.get(key)
     if hit is not None:
-        _PREPARED.move_to_end(key)
         return hit
-    batch = prepare_batch([spec], ambient, options)
-    _PREPARED[key] = batch
-    if len(_PREPARED) > _PREPARED_SIZE:
-        _PREPARED.popitem(last=False)
-    return batch
+    return _PREPARED.put(key, prepare_batch([spec], ambient, options))
 
 
 def _as_batch(

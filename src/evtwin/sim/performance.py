@@ -29,7 +29,6 @@ its peak friction) are the driver-and-software assumptions.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -58,7 +57,7 @@ from ._layout import (
 )
 from .chassis import Chassis, chassis
 from .conditions import Ambient
-from .prepare import DRIVER_MASS_KG, RunOptions, drive_unit, vehicle_row
+from .prepare import DRIVER_MASS_KG, LruCache, RunOptions, drive_unit, vehicle_row
 from .trailer import Trailer, towing_extra_road_load
 
 #: Time for the drive torque to rise from zero to full demand at launch [s]. Estimate:
@@ -143,8 +142,8 @@ def _axle_table(
     return cap, np.asarray(p_dc), consts
 
 
-_TABLE_CACHE: OrderedDict[tuple[Axle | None, Axle | None, str], _Tables] = OrderedDict()
 _TABLE_CACHE_SIZE = 256
+_TABLE_CACHE: LruCache[tuple[Axle | None, Axle | None, str], _Tables] = LruCache(_TABLE_CACHE_SIZE)
 
 
 def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
@@ -157,7 +156,6 @@ def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
     key = (spec.front_axle, spec.rear_axle, kind)
     hit = _TABLE_CACHE.get(key)
     if hit is not None:
-        _TABLE_CACHE.move_to_end(key)
         return hit
     units: list[DriveUnit | None] = []
     for axle in (spec.front_axle, spec.rear_axle):
@@ -174,11 +172,7 @@ def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
     w_top = w_limit * (_UNLIMITED_SPAN if kind == "unlimited" else 1.0)
     w = np.linspace(0.0, w_top, _N_W)
     caps, powers, bases = zip(*(_axle_table(u, w) for u in units), strict=True)
-    out = _Tables(np.array(caps), np.array(powers), np.array(bases), w_top)
-    _TABLE_CACHE[key] = out
-    if len(_TABLE_CACHE) > _TABLE_CACHE_SIZE:
-        _TABLE_CACHE.popitem(last=False)
-    return out
+    return _TABLE_CACHE.put(key, _Tables(np.array(caps), np.array(powers), np.array(bases), w_top))
 
 
 # --- results ---------------------------------------------------------------------------
@@ -518,13 +512,15 @@ def _acceleration_runs(
     trailers: Sequence[Trailer | None],
     governors: Sequence[float],
     record: bool,
+    reference: bool = False,
 ) -> list[AccelerationResult]:
     cases = _Cases()
     for veh, mu, tr, gov in zip(vehicles, mus, trailers, governors, strict=True):
         cases.add(veh, "peak", mu, tr, gov)
     params, cap, power, base, w_top, bat = cases.arrays()
     label_speed = np.full(len(vehicles), 100.0 * KPH)
-    t_s, t_d, v_d, shares, peak, soc_end, trace = pk.launch_run(
+    run = pk.launch_run_reference if reference else pk.launch_run
+    t_s, t_d, v_d, shares, peak, soc_end, trace = run(
         params,
         cap,
         power,
@@ -579,6 +575,7 @@ def _grades(
     mus: Sequence[float],
     trailers: Sequence[Trailer | None],
     hold_speed: float,
+    reference: bool = False,
 ) -> list[tuple[float, Limit, float, Limit]]:
     """(start grade, its limit, hold grade, its limit) per case; grades as fractions."""
     start = _Cases()
@@ -587,13 +584,14 @@ def _grades(
         start.add(veh, "peak", mu, tr, math.inf, ramp=0.0)
         hold.add(veh, "continuous", mu, tr, math.inf, ramp=0.0)
     n = len(vehicles)
-    g0, l0 = pk.steepest_grade(*start.arrays(), np.zeros(n))
-    g1, l1 = pk.steepest_grade(*hold.arrays(), np.full(n, hold_speed))
+    steepest = pk.steepest_grade_reference if reference else pk.steepest_grade
+    g0, l0 = steepest(*start.arrays(), np.zeros(n))
+    g1, l1 = steepest(*hold.arrays(), np.full(n, hold_speed))
     return [(float(g0[i]), _label(l0[i]), float(g1[i]), _label(l1[i])) for i in range(n)]
 
 
 def _top_speeds(
-    vehicles: Sequence[_Vehicle], governors: Sequence[float | None]
+    vehicles: Sequence[_Vehicle], governors: Sequence[float | None], reference: bool = False
 ) -> list[TopSpeedResult]:
     unl = _Cases()
     cont = _Cases()
@@ -603,8 +601,9 @@ def _top_speeds(
     pu = unl.arrays()
     pc = cont.arrays()
     radius = np.array([v.chassis.radius for v in vehicles])
-    v_u, l_u, capped_u = pk.top_speed(*pu, pu[4][pu[0][:, pk.Q_TABLE].astype(int)] * radius)
-    v_c, l_c, _ = pk.top_speed(*pc, pc[4][pc[0][:, pk.Q_TABLE].astype(int)] * radius)
+    find = pk.top_speed_reference if reference else pk.top_speed
+    v_u, l_u, capped_u = find(*pu, pu[4][pu[0][:, pk.Q_TABLE].astype(int)] * radius)
+    v_c, l_c, _ = find(*pc, pc[4][pc[0][:, pk.Q_TABLE].astype(int)] * radius)
     out = []
     for i, veh in enumerate(vehicles):
         gearing = _wheel_speed_limit(veh.spec) * veh.chassis.radius
@@ -660,6 +659,7 @@ def performance_batch(
     hold_speed_kph: float = 50.0,
     top_speed_limit_kph: Sequence[float | None] | float | None = None,
     record: bool = False,
+    reference: bool = False,
 ) -> tuple[PerformanceResult, ...]:
     """:func:`performance` for many vehicles, each procedure one compiled call for all."""
     _check_inputs(soc, temperature_c, payload_kg, hold_speed_kph, trailer)
@@ -691,7 +691,7 @@ def performance_batch(
         runs_mu += [mu] * n
         runs_tr += [trailer] * n
         runs_gov += gov_si
-    runs = _acceleration_runs(runs_v, runs_mu, runs_tr, runs_gov, record)
+    runs = _acceleration_runs(runs_v, runs_mu, runs_tr, runs_gov, record, reference)
 
     names = list(SURFACES)
     g_v = [v for v in vehicles for _ in names]
@@ -702,8 +702,8 @@ def performance_batch(
         g_mu += [mu] * n
         g_tr += [trailer] * n
     hold = hold_speed_kph * KPH
-    grade_rows = _grades(g_v, g_mu, g_tr, hold)
-    tops = _top_speeds(vehicles, governors)
+    grade_rows = _grades(g_v, g_mu, g_tr, hold, reference)
+    tops = _top_speeds(vehicles, governors, reference)
 
     results = []
     for i, veh in enumerate(vehicles):
@@ -763,6 +763,7 @@ def performance(
     hold_speed_kph: float = 50.0,
     top_speed_limit_kph: float | None = None,
     record: bool = False,
+    reference: bool = False,
 ) -> PerformanceResult:
     """Acceleration, top speed, grades and towing of a vehicle, from its spec alone.
 
@@ -787,6 +788,10 @@ def performance(
         gives ``top_speed.governed_top_speed_kph``; the physical top speed is unchanged.
     record : bool, default False
         Keep the run's speed trace.
+    reference : bool, default False
+        Find every acceleration, grade and top speed by the full bisections that define
+        them, rather than by the fast solver that gives the same numbers from far fewer
+        evaluations (``sim._perf_kernel``; the tests hold the two together).
     """
     return performance_batch(
         [spec],
@@ -798,6 +803,7 @@ def performance(
         hold_speed_kph=hold_speed_kph,
         top_speed_limit_kph=top_speed_limit_kph,
         record=record,
+        reference=reference,
     )[0]
 
 

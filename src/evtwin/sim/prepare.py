@@ -8,10 +8,11 @@ powertrain, since studies vary the body far more often than the motors).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -134,12 +135,62 @@ def drive_unit(axle: Axle) -> DriveUnit:
     )
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LruCache(Generic[K, V]):
+    """A bounded map that forgets its least recently used entry first, safe to share
+    between threads.
+
+    The web app runs simulations in a thread pool. An ``OrderedDict`` with a get, then
+    a ``move_to_end`` lets another thread evict the key in between (a ``KeyError``),
+    and hashing a spec model runs Python code in the middle of a dictionary operation;
+    here every lookup and every insertion with its eviction holds one lock. Callers
+    work a missing value out between :meth:`get` and :meth:`put`, outside the lock: two
+    threads that miss at once may both work it out (the same value, as every cache
+    here holds deterministic results), and neither waits on the other's simulation.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._data: OrderedDict[K, V] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        """The value of ``key`` (now the most recently used), or None."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
+
+    def put(self, key: K, value: V) -> V:
+        """Remember ``value`` under ``key``, forgetting the oldest entries beyond the size;
+        returns ``value``."""
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+
 def _wheel_speed_max(units: Sequence[DriveUnit]) -> float:
     return min(u.max_speed / u.ratio for u in units)
 
 
-_SPLIT_CACHE: OrderedDict[tuple[Axle | None, Axle | None], SplitMap] = OrderedDict()
 _SPLIT_CACHE_SIZE = 256
+_SPLIT_CACHE: LruCache[tuple[Axle | None, Axle | None], SplitMap] = LruCache(_SPLIT_CACHE_SIZE)
 
 
 def split_map_for(spec: VehicleSpec) -> SplitMap:
@@ -152,16 +203,11 @@ def split_map_for(spec: VehicleSpec) -> SplitMap:
     key = (spec.front_axle, spec.rear_axle)
     hit = _SPLIT_CACHE.get(key)
     if hit is not None:
-        _SPLIT_CACHE.move_to_end(key)
         return hit
     front = drive_unit(spec.front_axle) if spec.front_axle else None
     rear = drive_unit(spec.rear_axle) if spec.rear_axle else None
     units = [u for u in (front, rear) if u is not None]
-    smap = build_split_map(front, rear, _wheel_speed_max(units))
-    _SPLIT_CACHE[key] = smap
-    if len(_SPLIT_CACHE) > _SPLIT_CACHE_SIZE:
-        _SPLIT_CACHE.popitem(last=False)
-    return smap
+    return _SPLIT_CACHE.put(key, build_split_map(front, rear, _wheel_speed_max(units)))
 
 
 def rotor_inertia_at_wheels(spec: VehicleSpec) -> float:
@@ -283,8 +329,8 @@ class _Drivetrain:
     rotor_inertia: float  # [kg m^2]
 
 
-_DRIVETRAINS: OrderedDict[str, _Drivetrain] = OrderedDict()
 _DRIVETRAINS_SIZE = 256
+_DRIVETRAINS: LruCache[str, _Drivetrain] = LruCache(_DRIVETRAINS_SIZE)
 
 
 def _drivetrain(spec: VehicleSpec) -> _Drivetrain:
@@ -293,17 +339,13 @@ def _drivetrain(spec: VehicleSpec) -> _Drivetrain:
     key = spec.content_hash
     hit = _DRIVETRAINS.get(key)
     if hit is not None:
-        with suppress(KeyError):  # another thread may just have evicted it
-            _DRIVETRAINS.move_to_end(key)
         return hit
     units = [drive_unit(a) for _, a in spec.axles]
     drag = no_load_drag_fit(units, spec.tyres.radius_m)
     drag.setflags(write=False)
-    out = _Drivetrain(split_map_for(spec), drag, rotor_inertia_at_wheels(spec))
-    _DRIVETRAINS[key] = out
-    if len(_DRIVETRAINS) > _DRIVETRAINS_SIZE:
-        _DRIVETRAINS.popitem(last=False)
-    return out
+    return _DRIVETRAINS.put(
+        key, _Drivetrain(split_map_for(spec), drag, rotor_inertia_at_wheels(spec))
+    )
 
 
 def vehicle_row(
@@ -480,8 +522,8 @@ def prepare_batch(
     )
 
 
-_PACKED: OrderedDict[int, tuple[SplitMap, tuple[NDArray[np.float64], ...]]] = OrderedDict()
 _PACKED_SIZE = 64
+_PACKED: LruCache[int, tuple[SplitMap, tuple[NDArray[np.float64], ...]]] = LruCache(_PACKED_SIZE)
 
 
 def _packed(smap: SplitMap) -> tuple[NDArray[np.float64], ...]:
@@ -490,8 +532,6 @@ def _packed(smap: SplitMap) -> tuple[NDArray[np.float64], ...]:
     hit = _PACKED.get(id(smap))
     # The entry holds the map, so its id cannot be another's while the entry lives.
     if hit is not None and hit[0] is smap:
-        with suppress(KeyError):  # another thread may just have evicted it
-            _PACKED.move_to_end(id(smap))
         return hit[1]
     out = (
         np.concatenate([smap.losses, smap.torque_front[None]])[None],
@@ -500,9 +540,7 @@ def _packed(smap: SplitMap) -> tuple[NDArray[np.float64], ...]:
     )
     for a in out:
         a.setflags(write=False)
-    _PACKED[id(smap)] = (smap, out)
-    if len(_PACKED) > _PACKED_SIZE:
-        _PACKED.popitem(last=False)
+    _PACKED.put(id(smap), (smap, out))
     return out
 
 
@@ -555,6 +593,7 @@ __all__ = [
     "DRIVER_MASS_KG",
     "L_TORQUE_MAX",
     "L_TORQUE_MIN",
+    "LruCache",
     "RunOptions",
     "VehicleBatch",
     "battery_tables",

@@ -35,9 +35,7 @@ one lap with the kernel and replays the laps with the battery's equations alone 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -80,7 +78,7 @@ from .cabin import CLIMATE_OFF, ClimateControl, auxiliary_profile, cabin_paramet
 from .conditions import Ambient
 from .drive import prepared, run_kernel, simulate
 from .label import usable_energy
-from .prepare import DRIVER_MASS_KG, RunOptions, VehicleBatch, concat_batches
+from .prepare import DRIVER_MASS_KG, LruCache, RunOptions, VehicleBatch, concat_batches
 from .recharge import recharge_ac_energy_for
 from .trailer import Trailer
 
@@ -339,8 +337,7 @@ _CABIN_HORIZON = 3600.0
 #: The last stretch of it over which the cabin must be at rest to count as settled [s].
 _CABIN_SETTLED = 600.0
 
-_PROFILES: OrderedDict[tuple[object, ...], tuple[NDArray[np.float64], float]] = OrderedDict()
-_PROFILES_SIZE = 64
+_PROFILES: LruCache[tuple[object, ...], tuple[NDArray[np.float64], float]] = LruCache(64)
 
 
 def _aux_profile(c: _Case, n_steps: int) -> tuple[NDArray[np.float64], float]:
@@ -359,17 +356,13 @@ def _aux_profile(c: _Case, n_steps: int) -> tuple[NDArray[np.float64], float]:
     key = (c.spec.content_hash, c.weather.ambient, c.climate, grid)
     hit = _PROFILES.get(key)
     if hit is not None and (math.isfinite(hit[1]) or hit[0].size >= n_steps):
-        with suppress(KeyError):  # another thread may just have evicted it
-            _PROFILES.move_to_end(key)
         return hit
     horizon = math.ceil(_CABIN_HORIZON / c.lap.duration) * c.lap.n_steps
     prof, tail = _cabin_load(c, min(horizon, n_steps), settle=horizon < n_steps)
     if not math.isfinite(tail) and prof.size < n_steps:
         prof, tail = _cabin_load(c, n_steps, settle=False)
     prof.setflags(write=False)
-    _PROFILES[key] = (prof, tail)
-    if len(_PROFILES) > _PROFILES_SIZE:
-        _PROFILES.popitem(last=False)
+    _PROFILES.put(key, (prof, tail))
     return prof, tail
 
 
@@ -390,7 +383,7 @@ def _cabin_load(c: _Case, n_steps: int, *, settle: bool) -> tuple[NDArray[np.flo
     return prof, math.nan
 
 
-_SHORT_LAPS: OrderedDict[int, tuple[Cycle, Cycle]] = OrderedDict()
+_SHORT_LAPS: LruCache[int, tuple[Cycle, Cycle]] = LruCache(64)
 
 
 def _short_lap(lap: Cycle) -> Cycle:
@@ -404,9 +397,7 @@ def _short_lap(lap: Cycle) -> Cycle:
     short = lap
     if np.all(v == v[0]) and np.all(g == g[0]) and np.all(dt == dt[0]):
         short = Cycle(lap.name, lap.time[:2], v[:2], g[:2], source=lap.source)
-    _SHORT_LAPS[id(lap)] = (lap, short)
-    if len(_SHORT_LAPS) > 64:
-        _SHORT_LAPS.popitem(last=False)
+    _SHORT_LAPS.put(id(lap), (lap, short))
     return short
 
 

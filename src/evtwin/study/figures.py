@@ -20,8 +20,6 @@ Load conventions (stated because every procedure has its own):
 from __future__ import annotations
 
 import copy
-from collections import OrderedDict
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,7 +28,7 @@ from ..sim.chargers import HPC_350, Charger
 from ..sim.charging import charge_session
 from ..sim.label import epa_label, usable_energy, wltp
 from ..sim.performance import PerformanceResult, performance
-from ..sim.prepare import DRIVER_MASS_KG
+from ..sim.prepare import DRIVER_MASS_KG, LruCache
 from ..sim.real_world import RangeRun, RealWorldMatrix, real_world_matrix, towing_range
 from ..sim.trailer import Trailer
 from ..specs import VehicleSpec
@@ -171,8 +169,7 @@ class _Unladen:
     charging_summary: dict[str, Any]
 
 
-_UNLADEN: OrderedDict[tuple[str, Charger], _Unladen] = OrderedDict()
-_UNLADEN_SIZE = 64
+_UNLADEN: LruCache[tuple[str, Charger], _Unladen] = LruCache(64)
 
 
 def _unladen(spec: VehicleSpec, charger: Charger) -> _Unladen:
@@ -181,8 +178,6 @@ def _unladen(spec: VehicleSpec, charger: Charger) -> _Unladen:
     key = (spec.content_hash, charger)
     hit = _UNLADEN.get(key)
     if hit is not None:
-        with suppress(KeyError):  # another thread may just have evicted it
-            _UNLADEN.move_to_end(key)
         return hit
     w = wltp(spec)
     e = epa_label(spec, adjustment="as_labelled")
@@ -196,10 +191,7 @@ def _unladen(spec: VehicleSpec, charger: Charger) -> _Unladen:
         charging=charging,
         charging_summary=_charging_summary(charging),
     )
-    _UNLADEN[key] = out
-    if len(_UNLADEN) > _UNLADEN_SIZE:
-        _UNLADEN.popitem(last=False)
-    return out
+    return _UNLADEN.put(key, out)
 
 
 def figures(
