@@ -36,20 +36,11 @@ from typing import Any
 import httpx2
 import numpy as np
 
+from api_latency import OPTION_SETS  # the same builds (run from benchmarks/)
+
 #: The shipped vehicles (GET /api/vehicles is asked at start; this is the fallback).
 VEHICLES = ("defender-sport", "jaguar-i-pace", "tesla-model-y", "bmw-ix3", "skoda-enyaq-80x")
 
-#: Builds of the Defender Sport the configurator might ask for, as in api_latency.py
-#: (trailers need the tow bar).
-OPTION_SETS: tuple[tuple[str, ...], ...] = (
-    (),
-    ("roof-rack",),
-    ("roof-rack", "roof-box"),
-    ("tyres-all-terrain",),
-    ("tow-bar",),
-    ("wheels-22",),
-    ("roof-rack", "tyres-all-terrain", "tow-bar"),
-)
 
 CYCLES = (None, "wltc", "udds", "hwfet", "us06", "artemis_motorway_130")
 
