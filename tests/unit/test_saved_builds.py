@@ -319,6 +319,51 @@ def test_concurrent_saves_lose_nothing(tmp_path: Path) -> None:
     assert {s.name for s in saved} == {f"w{n // SAVES} #{n % SAVES}" for n in range(total)}
 
 
+# Every statement of a first save to a new file, as its index: one index is the moment
+# between reading the store's id and counting its tables, the race CI once hit.
+@pytest.mark.parametrize("at", range(20))
+def test_a_new_store_created_by_another_writer_at_any_statement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: int
+) -> None:
+    """A second writer's first save run to completion (or to its busy wait) just before
+    the first writer's ``at``-th SQL statement: both saves land, no error."""
+    path = tmp_path / "builds.sqlite"
+    connect = sqlite3.connect
+    errors: list[BaseException] = []
+    other = threading.Thread(target=lambda: _save_catching(path, 1, errors))
+    seen = 0
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+        if threading.current_thread() is threading.main_thread():
+
+            def before(_sql: str) -> None:
+                nonlocal seen
+                if seen == at:
+                    other.start()
+                    other.join(timeout=0.2)  # blocked by this writer's lock: go on
+                seen += 1
+
+            conn.set_trace_callback(before)
+        return conn
+
+    monkeypatch.setattr(sb.sqlite3, "connect", traced)
+    _save_catching(path, 0, errors)
+    monkeypatch.setattr(sb.sqlite3, "connect", connect)
+    if not other.is_alive() and other.ident is None:  # fewer statements than ``at``
+        other.start()
+    other.join(timeout=60)
+    assert errors == []
+    assert {s.id for s in BuildStore(path).list()} == {sb.build_id(_build(n)) for n in (0, 1)}
+
+
+def _save_catching(path: Path, n: int, errors: list[BaseException]) -> None:
+    try:
+        BuildStore(path).save(_build(n), f"#{n}")
+    except BaseException as exc:  # pragma: no cover - reported by the test
+        errors.append(exc)
+
+
 # --- share URLs --------------------------------------------------------------------------
 
 

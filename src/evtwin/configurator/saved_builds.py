@@ -47,6 +47,10 @@ BUSY_TIMEOUT_S = 30.0
 _APP_ID = 0x45565457  # "EVTW": SQLite's application_id of an evtwin build store
 _SCHEMA_VERSION = 1
 _COLUMNS = "id, name, build, created, updated"
+_STATE_SQL = (
+    "SELECT a.application_id, v.user_version, (SELECT count(*) FROM sqlite_master) "
+    "FROM pragma_application_id() AS a, pragma_user_version() AS v"
+)
 _SCHEMA = (
     "CREATE TABLE builds (id TEXT PRIMARY KEY, name TEXT, build TEXT NOT NULL, "
     "created TEXT NOT NULL, updated TEXT NOT NULL, seq INTEGER NOT NULL)",
@@ -339,14 +343,15 @@ class BuildStore:
 
     def _state(self, conn: sqlite3.Connection) -> str:
         """ "ours", or "new" (an empty file); raises for a file that is something else."""
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        # One statement, so one read of the file: read one by one, the id could be read
+        # before another process's creating transaction and the tables after it (a new
+        # store then looks like someone else's database).
+        app_id, version, tables = conn.execute(_STATE_SQL).fetchone()
         if app_id == _APP_ID:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > _SCHEMA_VERSION:
                 msg = f"was written by a newer evtwin (schema {version}); left as it is"
                 raise BuildStoreError(self.path, msg)
             return "ours"
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if app_id != 0 or tables:
             msg = "is an SQLite database but not an evtwin build store; left as it is"
             raise BuildStoreError(self.path, msg)
