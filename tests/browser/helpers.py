@@ -1,4 +1,4 @@
-"""Helpers of the browser tests: screenshots, test ids, figures and Plotly charts."""
+"""Helpers of the browser tests: screenshots, test ids, figures and charts."""
 
 from __future__ import annotations
 
@@ -13,17 +13,26 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Where :func:`shot` saves (ignored by git).
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
-#: A short digest of a Plotly chart's data (``el.data``, which Plotly sets on its graph
-#: div), or null before the chart is drawn. The element may be the graph div itself
-#: (NiceGUI's ``ui.plotly`` puts the test id on it) or hold it.
+#: A short digest of a chart's data, or null before the chart is drawn: a Plotly chart's
+#: ``el.data`` (Plotly sets it on its graph div; the element may be that div or hold it),
+#: or an ECharts chart's series as drawn (``getOption()`` of the chart NiceGUI's
+#: ``ui.echart`` component holds; ``getElement`` is NiceGUI's own lookup).
 PLOT_DIGEST_JS = """(el) => {
   if (!el) return null;
-  const g = el.classList.contains('js-plotly-plot') ? el : el.querySelector('.js-plotly-plot');
-  if (!g || !Array.isArray(g.data) || g.data.length === 0) return null;
-  const s = JSON.stringify(g.data, (k, v) => ArrayBuffer.isView(v) ? Array.from(v) : v);
+  let data = null;
+  if (el.classList.contains('nicegui-echart')) {
+    const chart = getElement(el)?.chart;
+    const series = chart ? chart.getOption()?.series : null;
+    data = Array.isArray(series) ? series.map((s) => s.data) : null;
+  } else {
+    const g = el.classList.contains('js-plotly-plot') ? el : el.querySelector('.js-plotly-plot');
+    data = g && Array.isArray(g.data) ? g.data : null;
+  }
+  if (!data || data.length === 0) return null;
+  const s = JSON.stringify(data, (k, v) => ArrayBuffer.isView(v) ? Array.from(v) : v);
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return `${g.data.length}:${s.length}:${h}`;
+  return `${data.length}:${s.length}:${h}`;
 }"""
 
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")

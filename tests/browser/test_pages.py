@@ -65,7 +65,7 @@ PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "save-button",
             "saved-list",
         ),
-        ("chart-breakdown", "chart-traces", "chart-ranges"),
+        ("chart-breakdown", "chart-speed", "chart-soc", "chart-ranges"),
     ),
     "compare": (("rivals-select", "compare-table"), ("compare-chart",)),
     "charging": (
@@ -174,7 +174,7 @@ def set_option(page: Page, option: str, ticked: bool) -> bool:
 def ready_configurator(page: Page, path: str = "/configurator") -> None:
     open_page(page, path)
     figure(page, "wltp-range")
-    for chart in ("chart-ranges", "chart-breakdown", "chart-traces"):
+    for chart in ("chart-ranges", "chart-breakdown", "chart-speed", "chart-soc"):
         wait_plot(page, chart)
 
 
@@ -199,7 +199,7 @@ def test_option_changes_range_and_charts(page: Page) -> None:
 def test_temperature_slider_changes_custom_range_and_traces(page: Page) -> None:
     ready_configurator(page)
     custom = figure(page, "custom-range")
-    traces = plot_digest(page, "chart-traces")
+    soc = plot_digest(page, "chart-soc")
     slider = page.get_by_test_id("temp-slider")
     before = slider.get_attribute("aria-valuenow")
 
@@ -209,7 +209,7 @@ def test_temperature_slider_changes_custom_range_and_traces(page: Page) -> None:
         page.keyboard.press("PageUp")
     expect(slider).not_to_have_attribute("aria-valuenow", before or "")
     expect(page.get_by_test_id("custom-range")).not_to_have_text(custom)
-    wait_plot(page, "chart-traces", other_than=traces)
+    wait_plot(page, "chart-soc", other_than=soc)
     no_errors(page)
     shot(page, "configurator-temperature")
 

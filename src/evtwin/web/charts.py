@@ -1,9 +1,10 @@
-"""Figures of the configurator, compare and charging pages: pure functions of the
-library's results, so they are tested without a browser.
+"""Figures of the compare and charging pages: pure functions of the library's results,
+so they are tested without a browser (the configurator's live charts are ECharts, in
+:mod:`.live_charts`).
 
 They are Plotly figure specifications as plain dictionaries, not ``graph_objects``:
 Plotly's Python objects validate every property on construction, some 20-50 ms a
-chart, which is most of a slider's budget; the browser's plotly.js validates anyway.
+chart; the browser's plotly.js validates anyway.
 Units are the display's (km, km/h, kW, minutes, %): the conversion happens here, at the
 edge, never inside the library.
 """
@@ -14,8 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-
-from ..units import MILE
 
 Figure = dict[str, Any]
 
@@ -40,122 +39,6 @@ def _layout(title: str, height: int = 320, **more: Any) -> dict[str, Any]:
         "template": "plotly_white",
         "showlegend": False,
         **more,
-    }
-
-
-#: The ranges the configurator charts: (key in the headline figures, label).
-RANGE_BARS: tuple[tuple[str, str], ...] = (
-    ("wltp_range_km", "WLTP"),
-    ("epa_range_mi", "EPA label"),
-    ("real_world_mild_combined_km", "Mild, combined"),
-    ("real_world_cold_combined_km", "Cold, combined"),
-    ("real_world_mild_motorway_km", "Mild, 110 km/h"),
-    ("real_world_cold_motorway_km", "Cold, 110 km/h"),
-    ("uk_winter_motorway_70mph_mi", "UK winter, 70 mph"),
-)
-
-
-def ranges_chart(
-    figures: Mapping[str, float | None], custom_km: float | None, custom_label: str
-) -> Figure:
-    """The build's range on each test and in each condition [km], with the steady run
-    in the chosen conditions last."""
-    labels: list[str] = []
-    km: list[float] = []
-    for key, label in RANGE_BARS:
-        value = figures.get(key)
-        if value is None:
-            continue
-        labels.append(label)
-        km.append(value * MILE / 1e3 if key.endswith("_mi") else value)
-    colours = [PALETTE[0]] * len(km)
-    if custom_km is not None:
-        labels.append(custom_label)
-        km.append(custom_km)
-        colours.append(PALETTE[2])
-    bar = {
-        "type": "bar",
-        "orientation": "h",
-        "x": km,
-        "y": labels,
-        "marker": {"color": colours},
-        "text": [f"{v:.0f} km / {v * 1e3 / MILE:.0f} mi" for v in km],
-        "textposition": "auto",
-        "hovertemplate": "%{y}: %{x:.0f} km<extra></extra>",
-    }
-    return {
-        "config": CONFIG,
-        "data": [bar],
-        "layout": _layout(
-            "Range",
-            330,
-            yaxis={"autorange": "reversed"},
-            xaxis={"title": {"text": "range [km]"}, "rangemode": "tozero"},
-        ),
-    }
-
-
-def breakdown_chart(rows: Sequence[tuple[str, float, float]], title: str) -> Figure:
-    """Where the battery's energy goes [Wh/km] by term, recovered braking energy
-    already netted out of the terms it came from."""
-    bar = {
-        "type": "bar",
-        "x": [r[0].replace("_", " ") for r in rows],
-        "y": [r[1] for r in rows],
-        "marker": {"color": PALETTE[1]},
-        "text": [f"{r[2]:.0f} %" for r in rows],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "hovertemplate": "%{x}: %{y:.1f} Wh/km<extra></extra>",
-    }
-    return {
-        "config": CONFIG,
-        "data": [bar],
-        "layout": _layout(title, yaxis={"title": {"text": "Wh/km"}, "rangemode": "tozero"}),
-    }
-
-
-#: Samples per point of a drawn state-of-charge trace.
-SOC_EVERY = 5
-
-
-def traces_chart(time_s: Any, speed_kph: Any, soc_pct: Any, title: str) -> Figure:
-    """Speed and displayed state of charge against time, one above the other.
-
-    The state of charge is drawn every :data:`SOC_EVERY` samples (and at the end): it
-    moves smoothly, so nothing shows the difference, and a temperature slider redraws it
-    on every step. Speed is drawn at every sample."""
-    t = _list(time_s)
-    n = len(t)
-    keep = np.unique(np.r_[np.arange(0, n, SOC_EVERY), n - 1]) if n else np.arange(0)
-    speed = {
-        "type": "scatter",
-        "mode": "lines",
-        "name": "speed",
-        "x": t,
-        "y": _list(speed_kph),
-        "line": {"color": PALETTE[0], "width": 1},
-    }
-    soc = {
-        "type": "scatter",
-        "mode": "lines",
-        "name": "SOC",
-        "x": _list(np.asarray(time_s, dtype=float)[keep]),
-        "y": _list(np.asarray(soc_pct, dtype=float)[keep]),
-        "xaxis": "x",
-        "yaxis": "y2",
-        "line": {"color": PALETTE[2], "width": 1.5},
-    }
-    return {
-        "config": CONFIG,
-        "data": [speed, soc],
-        "layout": _layout(
-            title,
-            360,
-            xaxis={"title": {"text": "time [s]"}, "anchor": "y2"},
-            yaxis={"title": {"text": "km/h"}, "domain": [0.54, 1.0]},
-            yaxis2={"title": {"text": "SOC [%]"}, "domain": [0.0, 0.46]},
-        ),
     }
 
 
@@ -244,13 +127,4 @@ def charging_charts(
     return by_soc, by_time
 
 
-__all__ = [
-    "PALETTE",
-    "RANGE_BARS",
-    "Figure",
-    "breakdown_chart",
-    "charging_charts",
-    "compare_chart",
-    "ranges_chart",
-    "traces_chart",
-]
+__all__ = ["PALETTE", "Figure", "charging_charts", "compare_chart"]

@@ -18,7 +18,7 @@ from nicegui.page_arguments import PageArguments
 from ..configurator import catalogue_for, trailer_presets
 from ..specs import load_vehicle, vehicle_names
 from ..units import MILE
-from . import charts
+from . import live_charts
 from .builds_panel import BuildsPanel, form_from_query
 from .form import BuildForm
 from .layout import error_box, fmt, page_title, stat, tag
@@ -37,7 +37,7 @@ class _Shown:
     """Handles of what the page updates."""
 
     stats: dict[str, ui.label] = field(default_factory=dict)
-    plots: dict[str, ui.plotly] = field(default_factory=dict)
+    plots: dict[str, ui.echart] = field(default_factory=dict)
     stamp: ui.label | None = None
     updates: int = 0
 
@@ -51,7 +51,6 @@ class Configurator:
         self._generation = 0
         self._headline: dict[str, Any] | None = None
         self._syncing = False
-        self._drawn_drive: object = None
         self.notice: str | None = None  # what was wrong with the link that opened the page
         self.show_error = error_box()
         with ui.row().classes("w-full gap-6 items-start no-wrap"):
@@ -169,9 +168,10 @@ class Configurator:
             self._timing = tag(ui.label(""), "compute-ms")
         p = self.shown.plots
         with ui.grid(columns=2).classes("w-full gap-3"):
-            p["ranges"] = tag(ui.plotly({}).classes("w-full"), "chart-ranges")
-            p["breakdown"] = tag(ui.plotly({}).classes("w-full"), "chart-breakdown")
-        p["traces"] = tag(ui.plotly({}).classes("w-full"), "chart-traces")
+            for name in ("ranges", "breakdown"):
+                p[name] = _chart(name)
+        for name in ("speed", "soc"):
+            p[name] = _chart(name)
         self._changes = ui.label("").classes("text-xs text-gray-600")
         self._sources = ui.column().classes("w-full")
         self._sources_for: str | None = None
@@ -311,25 +311,17 @@ class Configurator:
             self._sources_for = self.form.vehicle
         cond = f"{self.form.speed_kph:.0f} km/h at {self.form.temperature_c:.0f} C"
         p = self.shown.plots
-        p["ranges"].update_figure(charts.ranges_chart(f, steady.range_km, cond))
-        if drive is not self._drawn_drive:
-            # The speed slider leaves the WLTC drive as it was: redraw only what changed
-            # (a Plotly redraw in the browser costs more than the simulation).
-            p["breakdown"].update_figure(
-                charts.breakdown_chart(
-                    drive.breakdown,
-                    "Where the energy goes on the WLTC",
-                )
-            )
-            p["traces"].update_figure(
-                charts.traces_chart(
-                    drive.time_s,
-                    drive.speed_kph,
-                    drive.soc_pct,
-                    "WLTC class 3b, climate control on: speed and state of charge",
-                )
-            )
-            self._drawn_drive = drive
+        _show(p["ranges"], live_charts.ranges_chart(f, steady.range_km, cond))
+        wltc = "WLTC class 3b, climate control on"
+        _show(
+            p["breakdown"],
+            live_charts.breakdown_chart(drive.breakdown, "Where the energy goes on the WLTC"),
+        )
+        _show(p["speed"], live_charts.speed_chart(drive.time_s, drive.speed_kph, f"{wltc}: speed"))
+        _show(
+            p["soc"],
+            live_charts.soc_chart(drive.time_s, drive.soc_pct, f"{wltc}: state of charge"),
+        )
         changes = head["build"].get("changes") or []
         self._changes.set_text(
             "Options change: "
@@ -337,6 +329,22 @@ class Configurator:
             if changes
             else "Base car."
         )
+
+
+def _chart(name: str) -> ui.echart:
+    chart = ui.echart({}).classes("w-full").style(f"height: {live_charts.HEIGHT_PX[name]}px")
+    return tag(chart, f"chart-{name}")
+
+
+def _show(chart: ui.echart, options: live_charts.Options) -> None:
+    """Send a chart's options only when they changed: the speed slider leaves the WLTC
+    drive as it was, and a temperature step leaves its speed trace (redrawing costs the
+    browser more than the simulation, and sending 1,800 points costs the wire)."""
+    if chart.options == options:
+        return
+    chart.options.clear()
+    chart.options.update(options)
+    chart.update()
 
 
 def _value(x: Any) -> str:
