@@ -19,10 +19,21 @@ def pytest_configure(config: pytest.Config) -> None:
     commands tests start."""
     import tempfile
 
-    if "EVTWIN_CACHE_DIR" not in os.environ:
-        os.environ["EVTWIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="evtwin-test-cache-")
-    if "EVTWIN_DATA_DIR" not in os.environ:
-        os.environ["EVTWIN_DATA_DIR"] = tempfile.mkdtemp(prefix="evtwin-test-data-")
+    # Under pytest-xdist each worker inherits the folders the controller made here, and
+    # two workers writing one claims store at once are refused (its lock): each worker
+    # takes a folder of its own inside them.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    for var, prefix in (
+        ("EVTWIN_CACHE_DIR", "evtwin-test-cache-"),
+        ("EVTWIN_DATA_DIR", "evtwin-test-data-"),
+    ):
+        if var not in os.environ:
+            os.environ[var] = tempfile.mkdtemp(prefix=prefix)
+            os.environ[f"_{var}_MADE_BY_TESTS"] = os.environ[var]
+        elif worker and os.environ.get(f"_{var}_MADE_BY_TESTS") == os.environ[var]:
+            own = Path(os.environ[var]) / worker
+            own.mkdir(exist_ok=True)
+            os.environ[var] = os.environ[f"_{var}_MADE_BY_TESTS"] = str(own)
 
 
 def _find_shared_data() -> Path | None:

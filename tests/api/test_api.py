@@ -291,6 +291,22 @@ def test_non_finite_numbers_are_null() -> None:
     assert json.loads(SafeJSONResponse(data).body) == {"a": None, "b": [None, 3], "c": [1.5, None]}
 
 
+def test_both_encodings_write_the_same_json() -> None:
+    """orjson (the fast path) and ``jsonable`` with ``json`` (the fallback) agree, and
+    what orjson refuses (a strided array, a complex number) still goes out."""
+    strided = np.arange(12.0).reshape(3, 4)[:, ::2]
+    data = {
+        "f32": np.float32(1.5),
+        "bool": np.bool_(True),
+        "ints": np.arange(3, dtype=np.int32),
+        "nested": ({"x": np.float64(-math.inf)}, [np.nan]),
+        7: "a non-string key",
+    }
+    slow = json.dumps(jsonable(data), allow_nan=False)
+    assert json.loads(SafeJSONResponse(data).body) == json.loads(slow)
+    assert json.loads(SafeJSONResponse({"s": strided}).body) == {"s": strided.tolist()}
+
+
 def test_openapi_lists_every_route(client: TestClient) -> None:
     schema = ok(client.get("/api/openapi.json"))
     paths = schema["paths"]

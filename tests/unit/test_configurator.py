@@ -46,6 +46,7 @@ from evtwin.sim._layout import P_AERO, P_ROLL0, P_ROLL1
 from evtwin.sim.conditions import STANDARD
 from evtwin.sim.prepare import RHO_REF_KPH, RunOptions, vehicle_row
 from evtwin.specs import VehicleSpec, load_vehicle, parse_vehicle, vehicle_names
+from evtwin.study.corners import with_figures
 from evtwin.units import KPH, MILE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -695,3 +696,35 @@ def test_bad_configuration_names_field_and_line(text: str, fmt: str, expected: s
         parse_config(text, f"my.{fmt}", fmt)  # type: ignore[arg-type]
     assert str(info.value).startswith(f"invalid configuration file my.{fmt}:")
     assert expected in str(info.value)
+
+
+# --- what is worked out once -------------------------------------------------------
+
+
+def test_a_configured_spec_is_shared_and_equals_one_built_afresh(defender: VehicleSpec) -> None:
+    """The same options on the same spec give the same (frozen) spec object; another
+    catalogue object, or the spec changed, is configured afresh, to equal content."""
+    options = ("roof-rack", "tyres-all-terrain")
+    first = apply(defender, options)
+    assert apply(defender, options) is first
+    cat = catalogue_for("defender-sport")
+    assert cat is not None
+    other_cat = cat.model_copy(deep=True)
+    again = apply(defender, options, other_cat)
+    assert again is not first
+    assert again.content_hash == first.content_hash
+    same = defender.model_copy()  # equal content: equal hash, the same configured spec
+    assert apply(same, options) is first
+    heavier = with_figures(defender, {"mass.kerb_kg": defender.mass.kerb_kg.value + 50.0})
+    built = apply(heavier, options)
+    assert built.mass.kerb_kg.value == pytest.approx(first.mass.kerb_kg.value + 50.0)
+    assert apply(defender, ("roof-rack",)).content_hash != first.content_hash
+
+
+def test_changes_are_those_of_the_two_specs(defender: VehicleSpec) -> None:
+    """Build.changes() (memoised on the specs' hashes) lists the fields that differ."""
+    build = configure(defender, ["roof-rack"], payload_kg=10.0)
+    changed = {c.path: (c.before, c.after) for c in build.changes()}
+    assert changed["mass.kerb_kg"][1] > changed["mass.kerb_kg"][0]
+    assert configure(defender, ["roof-rack"], payload_kg=20.0).changes() == build.changes()
+    assert configure(defender, []).changes() == ()

@@ -181,3 +181,20 @@ def test_joined_batches_drive_as_apart() -> None:
         alone = simulate(part, cyc, traces=False)
         assert together.energy.battery_chemical[i] == alone.energy.battery_chemical[0]
         assert together.distance[i] == alone.distance[0]
+
+
+@pytest.mark.parametrize("vehicle", ["defender-sport", "skoda-enyaq-85x"])
+def test_runs_driven_in_one_batch_equal_each_driven_alone(vehicle: str) -> None:
+    """figures_with drives the matrix, towing and extra runs in one lap-replay batch;
+    each result is, to the bit, the one its own function gives."""
+    from evtwin.study.figures import figures_with
+
+    spec = load_vehicle(vehicle)
+    trailer = trailer_preset("box-trailer-750").to_sim()
+    steady_run = rw.custom_run(spec, temperature_c=-3.0, speed=97.0 * KPH, payload_kg=40.0)
+    fig, extra = figures_with(spec, [steady_run], load_kg=40.0, trailer=trailer)
+    alone = rw.custom_conditions(spec, temperature_c=-3.0, speed=97.0 * KPH, payload_kg=40.0)
+    assert len(extra) == 1
+    assert extra[0] == alone
+    assert fig.real_world == rw.real_world_matrix(spec, payload_kg=40.0)
+    assert fig.towing == rw.towing_range(spec, trailer, payload_kg=40.0)

@@ -4,6 +4,10 @@ The command line writes ``NaN`` tokens (Python's ``json`` default), which browse
 ``JSON.parse`` rejects, and Starlette's ``JSONResponse`` refuses non-finite floats
 outright (a 500). A figure that could not be computed (a 0-60 the car never reaches)
 is therefore sent as ``null``, the same meaning ``Figures.flat`` gives ``None``.
+
+orjson writes exactly that (NumPy arrays and scalars as numbers, non-finite floats as
+``null``) some 20 times faster than the standard library; what it cannot write (a
+non-contiguous array, an unusual dtype) goes through :func:`jsonable` and ``json``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ import math
 from typing import Any
 
 import numpy as np
+import orjson
 from fastapi.responses import JSONResponse
+
+_ORJSON = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 
 def jsonable(x: object) -> Any:
@@ -35,6 +42,10 @@ class SafeJSONResponse(JSONResponse):
     """A JSON response that never fails on NumPy values or NaN (sent as ``null``)."""
 
     def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content, option=_ORJSON)
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            pass
         return json.dumps(
             jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
         ).encode("utf-8")

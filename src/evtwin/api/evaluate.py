@@ -9,9 +9,11 @@ the running cost, and a steady run in the given conditions. The figures are
 
 The library is deterministic, so identical requests give identical answers; the last
 :data:`CACHE_SIZE` distinct requests are memoised (an LRU keyed on every field of the
-request, exactly as given). A new request is always simulated afresh; only the shipped
-files it reads (the vehicle and the trailer presets, parsed into frozen models) are
-read once.
+request, exactly as given). A new request is always driven afresh; what does not
+depend on the load is worked out once: the shipped files it reads (the vehicle and the
+trailer presets, parsed into frozen models), the spec its options give
+(:func:`evtwin.configurator.apply`), the unladen test ratings and the angles of that
+spec.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from typing import Any
 
 from ..configurator import OCCUPANT_KG, Trailer, build_from_args, trailer_preset
 from ..sim.geometry import geometry
-from ..sim.real_world import custom_conditions
+from ..sim.prepare import LruCache
+from ..sim.real_world import custom_run
 from ..specs import VehicleSpec, load_vehicle
 from ..study.build_comparison import money
-from ..study.figures import figures
+from ..study.figures import figures_with
 from ..units import KPH, MPH
 from .errors import field_errors
 from .models import EvaluateRequest
@@ -92,16 +95,21 @@ def _evaluate(key: _Key) -> dict[str, Any]:
     spec = build.spec
     load = build.load_kg - OCCUPANT_KG  # aboard beyond the driver, as `configure` counts
     with field_errors(("body",)):
-        fig = figures(spec, load_kg=load, trailer=build.trailer.to_sim() if build.trailer else None)
-        custom = None
+        also = []
         if temperature_c is not None or speed_kph is not None:
-            custom = custom_conditions(
-                spec,
-                temperature_c=DEFAULT_TEMPERATURE_C if temperature_c is None else temperature_c,
-                speed=(DEFAULT_SPEED_KPH if speed_kph is None else speed_kph) * KPH,
-                payload_kg=load,
+            also.append(
+                custom_run(
+                    spec,
+                    temperature_c=DEFAULT_TEMPERATURE_C if temperature_c is None else temperature_c,
+                    speed=(DEFAULT_SPEED_KPH if speed_kph is None else speed_kph) * KPH,
+                    payload_kg=load,
+                )
             )
-        geo = geometry(spec).to_dict() if spec.geometry is not None else None
+        trailer_sim = build.trailer.to_sim() if build.trailer else None
+        # The steady run goes in one batch with the figures' own drives until empty.
+        fig, extra = figures_with(spec, also, load_kg=load, trailer=trailer_sim)
+        custom = extra[0] if extra else None
+        geo = _geometry(spec) if spec.geometry is not None else None
     out = fig.to_dict()
     return {
         "build": build.to_dict(),
@@ -114,6 +122,16 @@ def _evaluate(key: _Key) -> dict[str, Any]:
         "money": money(build, fig).to_dict(),
         "custom": custom.to_dict() if custom is not None else None,
     }
+
+
+def _geometry(spec: VehicleSpec) -> dict[str, Any]:
+    """The angles of a spec (which the load does not change), worked out once per spec."""
+    key = spec.content_hash
+    hit = _GEOMETRY.get(key)
+    return hit if hit is not None else _GEOMETRY.put(key, geometry(spec).to_dict())
+
+
+_GEOMETRY: LruCache[str, dict[str, Any]] = LruCache(64)
 
 
 def cache_clear() -> None:

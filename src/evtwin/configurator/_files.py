@@ -7,6 +7,7 @@ positions, so its lines are found by scanning for ``key =`` under the right tabl
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -157,8 +158,13 @@ def validate(
         raise ConfigError(file, problems(exc, data, locate, prefix), what) from None
 
 
+@functools.lru_cache(maxsize=64)
 def package_text(package: str, name: str) -> str | None:
-    """The text of a data file shipped in ``package``, or None if there is none."""
+    """The text of a data file shipped in ``package``, or None if there is none.
+
+    Read once per process: shipped files do not change under a running evtwin, and the
+    web API prices every build from the grant rule and the tariffs.
+    """
     res = resources.files(package).joinpath(name)
     return res.read_text(encoding="utf-8") if res.is_file() else None
 

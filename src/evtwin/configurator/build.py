@@ -56,6 +56,7 @@ from ..sim.prepare import (
     RHO_REF_KPH,
     RHO_REF_MPH,
     ROAD_LOAD_REFERENCE_C,
+    LruCache,
     RunOptions,
 )
 from ..specs import Figure, VehicleSpec, load_vehicle
@@ -296,7 +297,20 @@ def apply(
             )
         return spec
     sel = options if isinstance(options, Selection) else resolve(cat, options)
-    return _apply(spec, cat, sel)
+    key = (spec.content_hash, id(cat), sel.all, id(sel.fitment))
+    hit = _APPLIED.get(key)
+    if hit is not None and hit[0] is cat:  # the entry holds its catalogue: ids stay its
+        return hit[1]
+    return _APPLIED.put(key, (cat, _apply(spec, cat, sel)))[1]
+
+
+#: Configured specs by (the spec's content hash, catalogue, options, fitment): the
+#: configurator asks for the same options again with other people, luggage or
+#: conditions, and applying options validates a whole spec (some 1.5 ms). Specs are
+#: frozen, so one configured spec serves every such build.
+_APPLIED: LruCache[tuple[str, int, tuple[str, ...], int], tuple[Catalogue, VehicleSpec]] = LruCache(
+    128
+)
 
 
 def _apply(spec: VehicleSpec, cat: Catalogue, sel: Selection) -> VehicleSpec:
@@ -524,18 +538,18 @@ class FieldChange:
     after: float | str | None
 
 
-def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+def _leaves(data: Any, prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every leaf of nested dicts and lists by its dotted path."""
+    out = {} if out is None else out
     if isinstance(data, dict):
-        out: dict[str, Any] = {}
         for k, v in data.items():
-            out.update(_leaves(v, f"{prefix}{k}."))
-        return out
-    if isinstance(data, list | tuple):
-        out = {}
+            _leaves(v, f"{prefix}{k}.", out)
+    elif isinstance(data, list | tuple):
         for i, v in enumerate(data):
-            out.update(_leaves(v, f"{prefix}{i}."))
-        return out
-    return {prefix.rstrip("."): data}
+            _leaves(v, f"{prefix}{i}.", out)
+    else:
+        out[prefix[:-1]] = data
+    return out
 
 
 #: Leaf names that record where a number came from rather than the car itself.
@@ -548,6 +562,18 @@ def spec_changes(before: VehicleSpec, after: VehicleSpec) -> tuple[FieldChange, 
     Metadata (sources, notes, bases) and ranges are left out: this is what changed
     about the car.
     """
+    key = (before.content_hash, after.content_hash)
+    hit = _SPEC_CHANGES.get(key)
+    if hit is None:
+        hit = _SPEC_CHANGES.put(key, _spec_changes(before, after))
+    return hit
+
+
+#: Changes by the two specs' content hashes (a configured spec is shared, see _APPLIED).
+_SPEC_CHANGES: LruCache[tuple[str, str], tuple[FieldChange, ...]] = LruCache(128)
+
+
+def _spec_changes(before: VehicleSpec, after: VehicleSpec) -> tuple[FieldChange, ...]:
     a = _leaves(before.model_dump(mode="json"))
     b = _leaves(after.model_dump(mode="json"))
     out = []

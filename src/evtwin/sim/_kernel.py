@@ -627,7 +627,8 @@ def _slow_step(s, j, maps, m, t_max_tab, t_min_tab, h, inv_h, cos_g, sin_g, vt):
     s[_R_LIMITED, j] = 1.0 if limited else 0.0
 
 
-@njit(fastmath=_FAST, error_model="numpy", cache=True)
+# nogil: touches no Python object, so the web server's other requests run meanwhile.
+@njit(fastmath=_FAST, error_model="numpy", cache=True, nogil=True)
 def _drive_chunk(  # type: ignore[no-untyped-def]
     lo,
     hi,

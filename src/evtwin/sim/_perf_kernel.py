@@ -755,7 +755,8 @@ def _fast_boundary(q, cap, power, axle, w_top, bat, fixed, by_speed, hi, a_lo, x
     return lo, _steady_at(q, cap, power, axle, w_top, bat, fixed, by_speed, lo, fa)[1]
 
 
-@njit(cache=True)
+# nogil: touches no Python object, so the web server's other requests run meanwhile.
+@njit(cache=True, nogil=True)
 def launch_run(  # type: ignore[no-untyped-def]
     params,
     cap,

@@ -446,7 +446,8 @@ def _record(
 _C_R_MID, _C_CAPACITY, _C_FLOOR, _C_CEILING, _C_V_MIN, _C_V_MAX, _C_P_DIS, _C_P_CHG = range(8)
 
 
-@njit(fastmath=_FAST, error_model="numpy", cache=True)
+# nogil: touches no Python object, so the web server's other requests run meanwhile.
+@njit(fastmath=_FAST, error_model="numpy", cache=True, nogil=True)
 def _replay(  # type: ignore[no-untyped-def]
     rows,  # (m,) the runs to replay (rows of the arrays below)
     p_lap,  # (n, n_lap_max) terminal power less the auxiliaries of each lap step [W]
@@ -871,6 +872,13 @@ def real_world_matrix(
 
     ``reference=True`` drives each case step by step (see :func:`drive_until_empty_many`).
     """
+    runs = matrix_runs(spec, payload_kg=payload_kg)
+    return RealWorldMatrix(spec.id, tuple(drive_until_empty_many(runs, reference=reference)))
+
+
+def matrix_runs(spec: VehicleSpec, *, payload_kg: float = 0.0) -> list[UntilEmpty]:
+    """The drives of :func:`real_world_matrix`, in its order, to drive in one batch with
+    others (:func:`drive_until_empty_many`; ``RealWorldMatrix(spec.id, results)``)."""
     city = city_cycle()
     motorway = steady(MOTORWAY_SPEED, "motorway_110kph")
     runs = []
@@ -879,7 +887,7 @@ def real_world_matrix(
         runs.append(UntilEmpty(spec, motorway, weather, payload_kg, f"motorway/{weather.name}"))
     uk = steady(UK_WINTER_SPEED, "motorway_70mph")
     runs.append(UntilEmpty(spec, uk, UK_WINTER, payload_kg, "uk_winter_motorway_70mph"))
-    return RealWorldMatrix(spec.id, tuple(drive_until_empty_many(runs, reference=reference)))
+    return runs
 
 
 def custom_weather(
@@ -918,6 +926,31 @@ def custom_conditions(
 
     ``reference=True`` drives it step by step (see :func:`drive_until_empty_many`).
     """
+    run = custom_run(
+        spec,
+        temperature_c=temperature_c,
+        speed=speed,
+        payload_kg=payload_kg,
+        wind_mps=wind_mps,
+        altitude_m=altitude_m,
+        preconditioned=preconditioned,
+        setpoint_c=setpoint_c,
+    )
+    return drive_until_empty_many([run], reference=reference)[0]
+
+
+def custom_run(
+    spec: VehicleSpec,
+    *,
+    temperature_c: float,
+    speed: float,
+    payload_kg: float = 0.0,
+    wind_mps: float = 0.0,
+    altitude_m: float = 0.0,
+    preconditioned: bool = True,
+    setpoint_c: float = 21.0,
+) -> UntilEmpty:
+    """The drive of :func:`custom_conditions`, to drive in one batch with others."""
     weather = custom_weather(
         temperature_c,
         wind_mps=wind_mps,
@@ -925,14 +958,8 @@ def custom_conditions(
         preconditioned=preconditioned,
         setpoint_c=setpoint_c,
     )
-    return drive_until_empty(
-        spec,
-        steady(speed),
-        weather,
-        payload_kg=payload_kg,
-        case=f"steady {speed / MPH:.0f} mph at {temperature_c:g} C",
-        reference=reference,
-    )
+    case = f"steady {speed / MPH:.0f} mph at {temperature_c:g} C"
+    return UntilEmpty(spec, steady(speed), weather, payload_kg, case)
 
 
 #: Window over which a batched steady run totals its energy [s]: the empty point is
@@ -1018,15 +1045,26 @@ def towing_range(
 
     ``reference=True`` drives both step by step (see :func:`drive_until_empty_many`).
     """
-    cyc = steady(speed, f"towing_{speed / MPH:.0f}mph")
-    solo, towed = drive_until_empty_many(
-        [
-            UntilEmpty(spec, cyc, weather, payload_kg, "solo"),
-            UntilEmpty(spec, cyc, weather, payload_kg, "with trailer", trailer),
-        ],
-        reference=reference,
-    )
+    runs = towing_runs(spec, trailer, speed=speed, weather=weather, payload_kg=payload_kg)
+    solo, towed = drive_until_empty_many(runs, reference=reference)
     return solo, towed
+
+
+def towing_runs(
+    spec: VehicleSpec,
+    trailer: Trailer,
+    *,
+    speed: float = 60.0 * MPH,
+    weather: Weather = MILD,
+    payload_kg: float = 0.0,
+) -> list[UntilEmpty]:
+    """The two drives of :func:`towing_range` (solo, then with the trailer), to drive in
+    one batch with others."""
+    cyc = steady(speed, f"towing_{speed / MPH:.0f}mph")
+    return [
+        UntilEmpty(spec, cyc, weather, payload_kg, "solo"),
+        UntilEmpty(spec, cyc, weather, payload_kg, "with trailer", trailer),
+    ]
 
 
 __all__ = [
@@ -1041,11 +1079,14 @@ __all__ = [
     "Weather",
     "city_cycle",
     "custom_conditions",
+    "custom_run",
     "custom_weather",
     "drive_until_empty",
     "drive_until_empty_many",
+    "matrix_runs",
     "real_world_matrix",
     "steady",
     "steady_ranges",
     "towing_range",
+    "towing_runs",
 ]

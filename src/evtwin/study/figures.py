@@ -20,6 +20,7 @@ Load conventions (stated because every procedure has its own):
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -29,7 +30,14 @@ from ..sim.charging import charge_session
 from ..sim.label import epa_label, usable_energy, wltp
 from ..sim.performance import PerformanceResult, performance
 from ..sim.prepare import DRIVER_MASS_KG, LruCache
-from ..sim.real_world import RangeRun, RealWorldMatrix, real_world_matrix, towing_range
+from ..sim.real_world import (
+    RangeRun,
+    RealWorldMatrix,
+    UntilEmpty,
+    drive_until_empty_many,
+    matrix_runs,
+    towing_runs,
+)
 from ..sim.trailer import Trailer
 from ..specs import VehicleSpec
 
@@ -206,21 +214,47 @@ def figures(
     A ``trailer`` adds towing figures (0-60, hill start, range at 60 mph); the other
     figures stay those of the car alone.
     """
+    return figures_with(spec, (), load_kg=load_kg, trailer=trailer, charger=charger)[0]
+
+
+def figures_with(
+    spec: VehicleSpec,
+    also: Sequence[UntilEmpty],
+    *,
+    load_kg: float = 0.0,
+    trailer: Trailer | None = None,
+    charger: Charger = HPC_350,
+) -> tuple[Figures, list[RangeRun]]:
+    """:func:`figures`, and the drives until empty ``also`` (in their order).
+
+    Every drive until empty (the real-world matrix, towing, and ``also``) goes in one
+    batch: the lap replay steps them side by side, so a run added here costs a
+    fraction of the same run alone (the web API's steady run in chosen conditions).
+    Each run's result is the one it has alone.
+    """
     fixed = _unladen(spec, charger)
     perf = performance(spec, payload_kg=DRIVER_MASS_KG + load_kg, trailer=trailer)
-    return Figures(
+    runs = matrix_runs(spec, payload_kg=load_kg)
+    n_matrix = len(runs)
+    if trailer is not None:
+        runs += towing_runs(spec, trailer, payload_kg=load_kg)
+    n_own = len(runs)
+    driven = drive_until_empty_many([*runs, *also])
+    towing = (driven[n_matrix], driven[n_matrix + 1]) if trailer is not None else None
+    out = Figures(
         vehicle=spec.id,
         name=spec.name,
         load_kg=load_kg,
         wltp_range_km=fixed.wltp_range_km,
         wltp_kwh_per_100km=fixed.wltp_kwh_per_100km,
         epa_range_mi=fixed.epa_range_mi,
-        real_world=real_world_matrix(spec, payload_kg=load_kg),
+        real_world=RealWorldMatrix(spec.id, tuple(driven[:n_matrix])),
         performance=perf,
         charging=fixed.charging,
         charging_summary=fixed.charging_summary,
-        towing=towing_range(spec, trailer, payload_kg=load_kg) if trailer else None,
+        towing=towing,
     )
+    return out, driven[n_own:]
 
 
 def _finite(x: float) -> float | None:
@@ -256,4 +290,4 @@ def _charging_summary(c: ChargeResult) -> dict[str, Any]:
     return {k: d[k] for k in keep if k in d}
 
 
-__all__ = ["ROWS", "Figures", "Row", "figures"]
+__all__ = ["ROWS", "Figures", "Row", "figures", "figures_with"]

@@ -13,8 +13,9 @@ T = TypeVar("T")
 
 
 async def in_thread(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """``fn(*args, **kwargs)`` in NiceGUI's thread pool. The kernels hold the GIL, but
-    the interpreter hands it back to the event loop every few milliseconds, so pages
+    """``fn(*args, **kwargs)`` in NiceGUI's thread pool. A simulation holds the GIL but
+    in its longest kernels, and the interpreter hands it back to the event loop every
+    few milliseconds, so pages
     keep answering while a simulation runs. Raises if the server is shutting down,
     when NiceGUI gives back None instead of running it."""
     result = await run.io_bound(fn, *args, **kwargs)
