@@ -109,10 +109,17 @@ def measure(
         timed(post, "/api/evaluate", [body])
     print(f"-- {name}")
     cache_clear()
-    cold, cold_cpu = timed_cpu(post, "/api/evaluate", [build(rng) for _ in range(n)])
+    bodies = [build(rng) for _ in range(n)]
+    cold, cold_cpu = timed_cpu(post, "/api/evaluate", bodies)
     print(line("POST /api/evaluate (new inputs)", cold))
     if in_process:  # else the CPU is the client's, not the server's
         print(line("  the same, process CPU time", cold_cpu))
+    # By kind: the figure set alone, and with what a build may add to it (the
+    # towing figures of a trailer, a steady run in chosen conditions).
+    extra = np.array(["trailer" in b or "temperature_c" in b for b in bodies])
+    for label, pick in (("  builds without trailer or steady run", ~extra), ("  the rest", extra)):
+        if pick.any():
+            print(line(label, cold[pick]))
     repeat = [build(rng) for _ in range(10)]
     timed(post, "/api/evaluate", repeat)
     print(line("POST /api/evaluate (repeated inputs)", timed(post, "/api/evaluate", repeat * 10)))
