@@ -4,6 +4,8 @@ mismatched store is refused; queries and exports read what was stored."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -195,6 +197,32 @@ def test_one_run_writes_a_store_at_a_time(tmp_path: Path) -> None:
         run_study(plan, out)
     # The lock goes with its holder: the store is free again.
     assert run_study(plan, out).chunks_run == 4
+
+
+def test_a_run_may_wait_for_the_writer_and_then_resume(tmp_path: Path) -> None:
+    """With ``wait_s`` a second run waits for the lock (the claims check's shared store),
+    then finds the first run's chunks done; waiting too little is the same error, saying
+    how long it waited."""
+    out = tmp_path / "shared"
+    plan = _plan()
+    store = open_store(out, plan)
+    first_done = threading.Event()
+
+    def first() -> None:
+        with store.writing():
+            time.sleep(0.6)
+            first_done.set()  # its work done, just before it lets go
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    time.sleep(0.1)  # the holder has the lock
+    with pytest.raises(StoreError, match=r"another run is writing this store \(waited 0.1 s\)"):
+        run_study(plan, out, wait_s=0.1)
+    run = run_study(plan, out, wait_s=30.0)
+    assert first_done.is_set()
+    assert run.chunks_run == 4
+    holder.join()
+    assert run_study(plan, out, wait_s=30.0).chunks_run == 0  # then read, not run again
 
 
 def test_results_of_other_code_are_refused_not_resumed(serial_store: Path, tmp_path: Path) -> None:

@@ -53,6 +53,9 @@ from .store import code_hash, columns
 #: Below about 1,000 draws the drivers are noisy (indices of 0.05 from noise).
 DEFAULT_SAMPLES = 2048
 DEFAULT_SEED = 20261202
+#: How long a claims check waits for another run of the same check writing its cached
+#: store [s] (one takes 20-60 s here; a run that died has released the lock already).
+CLAIMS_LOCK_WAIT_S = 900.0
 #: Unknowns shown as the drivers of each test's range.
 TOP_DRIVERS = 3
 
@@ -222,7 +225,18 @@ def check_claims(
     spec = vehicle if isinstance(vehicle, VehicleSpec) else load_vehicle(vehicle)
     plan = claims_study(spec, samples, seed)
     out = Path(store) if store is not None else default_store(plan)
-    run_study(plan, out, executor=executor, workers=workers, fresh=fresh, progress=progress)
+    # The default store is shared by whoever asks for the same check (two browser tabs,
+    # two server workers, the CLI): a second asker waits for the first, then reads.
+    wait_s = CLAIMS_LOCK_WAIT_S if store is None else 0.0
+    run_study(
+        plan,
+        out,
+        executor=executor,
+        workers=workers,
+        fresh=fresh,
+        progress=progress,
+        wait_s=wait_s,
+    )
     return summarise(plan, columns(out), out)
 
 
@@ -343,6 +357,7 @@ def _input_values(
 
 
 __all__ = [
+    "CLAIMS_LOCK_WAIT_S",
     "DEFAULT_SAMPLES",
     "DEFAULT_SEED",
     "INPUT_FIGURES",

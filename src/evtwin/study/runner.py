@@ -101,6 +101,7 @@ def run_study(
     workers: int | None = None,
     fresh: bool = False,
     progress: Progress | None = None,
+    wait_s: float = 0.0,
 ) -> StudyRun:
     """Run a study into a store, resuming whatever the store already holds.
 
@@ -121,10 +122,13 @@ def run_study(
         Discard what the store holds and start again.
     progress
         Called after each stored chunk.
+    wait_s
+        How long to wait for another run writing the store to finish (then this run
+        resumes from what it stored); by default that is an error at once.
     """
     t0 = time.perf_counter()
     store: Store = open_store(out, plan, fresh=fresh)
-    with store.writing():
+    with store.writing(wait_s):
         store.clean_temporary()
         done = store.done_chunks(verify=True)
         todo = [c for c in range(plan.n_chunks) if c not in done]

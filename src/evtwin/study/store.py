@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ from .definition import StudyPlan
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+#: How often a run waiting for another run's write lock tries it again [s].
+_LOCK_POLL_S = 0.2
 PARTS = "parts"
 #: Version of this layout; a store of another format is refused.
 FORMAT = 1
@@ -247,17 +250,26 @@ class Store:
             raise StoreError(f"{p}: wrong rows for chunk {chunk}; {hint}")
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, wait_s: float = 0.0) -> Iterator[None]:
         """Hold the store's write lock: one run writes a store at a time.
 
         The lock is the operating system's (``flock``), so it is released when its
-        holder dies, however it dies, and a resumed run never finds it stale.
+        holder dies, however it dies, and a resumed run never finds it stale. Another
+        run holding it is an error at once, or after ``wait_s`` seconds of waiting for
+        it (a shared cached store, where the other run is doing the same work).
         """
         with open(self.path / LOCK, "a") as f:
-            try:
-                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreError(f"{self.path}: another run is writing this store") from None
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        waited = f" (waited {wait_s:g} s)" if wait_s > 0 else ""
+                        msg = f"{self.path}: another run is writing this store{waited}"
+                        raise StoreError(msg) from None
+                    time.sleep(min(_LOCK_POLL_S, max(deadline - time.monotonic(), 0.0)))
             try:
                 yield
             finally:
