@@ -124,7 +124,9 @@ def tiny_caches(monkeypatch: pytest.MonkeyPatch) -> list[_Counted]:
         (prepare, "_SPLIT_CACHE"),
         (prepare, "_DRIVETRAINS"),
         (prepare, "_PACKED"),
+        (prepare, "_BATTERY_TABLES"),
         (perf_module, "_TABLE_CACHE"),
+        (perf_module, "_TABLES_BY_ID"),
     ):
         cache = _Counted(2)
         monkeypatch.setattr(module, name, cache)

@@ -144,6 +144,9 @@ def _axle_table(
 
 _TABLE_CACHE_SIZE = 256
 _TABLE_CACHE: LruCache[tuple[Axle | None, Axle | None, str], _Tables] = LruCache(_TABLE_CACHE_SIZE)
+_TABLES_BY_ID: LruCache[tuple[int, int, str], tuple[Axle | None, Axle | None, _Tables]] = LruCache(
+    _TABLE_CACHE_SIZE
+)
 
 
 def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
@@ -153,9 +156,18 @@ def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
     ``unlimited``: peak, with the motors of the axles that stay coupled allowed past
     their top speed (to find where power alone would stop the car).
     """
-    key = (spec.front_axle, spec.rear_axle, kind)
+    front, rear = spec.front_axle, spec.rear_axle
+    # First by the axle objects' identity (the entry holds them, so the ids stay
+    # theirs): hashing the axle models field by field, as the content key does, costs
+    # more than the lookup is worth for the same spec asked again.
+    ident = (id(front), id(rear), kind)
+    seen = _TABLES_BY_ID.get(ident)
+    if seen is not None and seen[0] is front and seen[1] is rear:
+        return seen[2]
+    key = (front, rear, kind)
     hit = _TABLE_CACHE.get(key)
     if hit is not None:
+        _TABLES_BY_ID.put(ident, (front, rear, hit))
         return hit
     units: list[DriveUnit | None] = []
     for axle in (spec.front_axle, spec.rear_axle):
@@ -172,7 +184,11 @@ def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
     w_top = w_limit * (_UNLIMITED_SPAN if kind == "unlimited" else 1.0)
     w = np.linspace(0.0, w_top, _N_W)
     caps, powers, bases = zip(*(_axle_table(u, w) for u in units), strict=True)
-    return _TABLE_CACHE.put(key, _Tables(np.array(caps), np.array(powers), np.array(bases), w_top))
+    tables = _TABLE_CACHE.put(
+        key, _Tables(np.array(caps), np.array(powers), np.array(bases), w_top)
+    )
+    _TABLES_BY_ID.put(ident, (front, rear, tables))
+    return tables
 
 
 # --- results ---------------------------------------------------------------------------

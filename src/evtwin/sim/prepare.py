@@ -227,12 +227,31 @@ def rotor_inertia_at_wheels(spec: VehicleSpec) -> float:
 def battery_tables(battery: Battery, temperature: float) -> tuple[NDArray[np.float64], float]:
     """OCV [V] and resistance factor [-] on the uniform SOC grid, and R at mid SOC [ohm].
 
+    Worked out once per battery object and temperature (the tables are read-only): a
+    configurator prepares the same car in the same weather for every new load.
+
     Parameters
     ----------
     battery : Battery
     temperature : float
         Cell temperature [K].
     """
+    key = (id(battery), float(temperature))
+    hit = _BATTERY_TABLES.get(key)
+    if hit is not None and hit[0] is battery:  # the entry holds its battery: ids stay its
+        return hit[1], hit[2]
+    out, r_mid = _battery_tables(battery, temperature)
+    out.setflags(write=False)
+    _BATTERY_TABLES.put(key, (battery, out, r_mid))
+    return out, r_mid
+
+
+_BATTERY_TABLES: LruCache[tuple[int, float], tuple[Battery, NDArray[np.float64], float]] = LruCache(
+    256
+)
+
+
+def _battery_tables(battery: Battery, temperature: float) -> tuple[NDArray[np.float64], float]:
     soc = np.linspace(0.0, 1.0, N_SOC)
     out = np.empty((2, N_SOC))
     if battery.ocv is not None:
