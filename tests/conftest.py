@@ -19,9 +19,9 @@ def pytest_configure(config: pytest.Config) -> None:
     commands tests start."""
     import tempfile
 
-    # Under pytest-xdist each worker inherits the folders the controller made here, and
-    # two workers writing one claims store at once are refused (its lock): each worker
-    # takes a folder of its own inside them.
+    # Under pytest-xdist each worker inherits the folders the controller made here; two
+    # workers sharing one claims store would queue on its lock (and tests that expect a
+    # fresh store would find the other's): each worker takes a folder of its own inside.
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     for var, prefix in (
         ("EVTWIN_CACHE_DIR", "evtwin-test-cache-"),
@@ -29,11 +29,10 @@ def pytest_configure(config: pytest.Config) -> None:
     ):
         if var not in os.environ:
             os.environ[var] = tempfile.mkdtemp(prefix=prefix)
-            os.environ[f"_{var}_MADE_BY_TESTS"] = os.environ[var]
-        elif worker and os.environ.get(f"_{var}_MADE_BY_TESTS") == os.environ[var]:
+        if worker:
             own = Path(os.environ[var]) / worker
-            own.mkdir(exist_ok=True)
-            os.environ[var] = os.environ[f"_{var}_MADE_BY_TESTS"] = str(own)
+            own.mkdir(parents=True, exist_ok=True)
+            os.environ[var] = str(own)
 
 
 def _find_shared_data() -> Path | None:

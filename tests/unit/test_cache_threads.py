@@ -25,7 +25,7 @@ from evtwin.configurator._files import package_text
 from evtwin.sim import drive, prepare
 from evtwin.sim import performance as perf_module
 from evtwin.sim.conditions import STANDARD
-from evtwin.sim.prepare import LruCache, RunOptions
+from evtwin.sim.prepare import IdentityCache, LruCache, RunOptions
 from evtwin.specs import load_vehicle
 
 # The modules (the package re-exports functions of the same names).
@@ -103,6 +103,23 @@ def test_lru_cache_keeps_the_most_recently_used() -> None:
     assert len(cache) == 0
 
 
+def test_identity_cache_answers_for_the_very_objects_only() -> None:
+    """An equal object that is another object misses; the entry keeps its objects alive,
+    so an id it was stored under is never another object's while it lives."""
+    cache: IdentityCache[str] = IdentityCache(2)
+    a, b = [1.0], [1.0]
+    assert cache.put_for((a, None), "k", "value") == "value"
+    assert cache.get_for((a, None), "k") == "value"
+    assert cache.get_for((b, None), "k") is None  # equal, not the same
+    assert cache.get_for((a, None), "other key") is None
+    ident = id(a)
+    del a  # the entry still holds it: its id cannot be reused by a new object
+    assert all(id(c) != ident for c in ([2.0], [3.0], {}))
+    assert cache.put_for((b,), None, "x") == "x"
+    assert cache.put_for((b,), 1, "y") == "y"  # a third entry evicts the first
+    assert len(cache) == 2
+
+
 class _Counted(LruCache[Any, Any]):
     """An LruCache that counts its insertions (to show that the test evicts)."""
 
@@ -115,10 +132,22 @@ class _Counted(LruCache[Any, Any]):
         return super().put(key, value)
 
 
+class _CountedIdentity(IdentityCache[Any]):
+    """An IdentityCache that counts its insertions."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.puts = 0
+
+    def put(self, key: Any, value: Any) -> Any:
+        self.puts += 1
+        return super().put(key, value)
+
+
 @pytest.fixture
-def tiny_caches(monkeypatch: pytest.MonkeyPatch) -> list[_Counted]:
+def tiny_caches(monkeypatch: pytest.MonkeyPatch) -> list[_Counted | _CountedIdentity]:
     """Every simulation cache down to two entries, so that three vehicles evict."""
-    caches = []
+    caches: list[_Counted | _CountedIdentity] = []
     for module, name in (
         (drive, "_PREPARED"),
         (prepare, "_SPLIT_CACHE"),
@@ -128,7 +157,8 @@ def tiny_caches(monkeypatch: pytest.MonkeyPatch) -> list[_Counted]:
         (perf_module, "_TABLE_CACHE"),
         (perf_module, "_TABLES_BY_ID"),
     ):
-        cache = _Counted(2)
+        kind = _CountedIdentity if isinstance(getattr(module, name), IdentityCache) else _Counted
+        cache = kind(2)
         monkeypatch.setattr(module, name, cache)
         caches.append(cache)
     return caches
@@ -139,7 +169,9 @@ MASSES = (2000.0, 2400.0, 2800.0)
 KINDS: tuple[perf_module.TableKind, ...] = ("peak", "continuous", "unlimited")
 
 
-def test_simulation_caches_survive_eight_threads_evicting(tiny_caches: list[_Counted]) -> None:
+def test_simulation_caches_survive_eight_threads_evicting(
+    tiny_caches: list[_Counted | _CountedIdentity],
+) -> None:
     specs = [load_vehicle(v) for v in VEHICLES]
     expected: dict[tuple[int, int], Any] = {}
     for i, spec in enumerate(specs):

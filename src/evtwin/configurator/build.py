@@ -56,6 +56,7 @@ from ..sim.prepare import (
     RHO_REF_KPH,
     RHO_REF_MPH,
     ROAD_LOAD_REFERENCE_C,
+    IdentityCache,
     LruCache,
     RunOptions,
 )
@@ -297,20 +298,18 @@ def apply(
             )
         return spec
     sel = options if isinstance(options, Selection) else resolve(cat, options)
-    key = (spec.content_hash, id(cat), sel.all, id(sel.fitment))
-    hit = _APPLIED.get(key)
-    if hit is not None and hit[0] is cat:  # the entry holds its catalogue: ids stay its
-        return hit[1]
-    return _APPLIED.put(key, (cat, _apply(spec, cat, sel)))[1]
+    key = (spec.content_hash, sel.all)
+    hit = _APPLIED.get_for((cat, sel.fitment), key)
+    if hit is not None:
+        return hit
+    return _APPLIED.put_for((cat, sel.fitment), key, _apply(spec, cat, sel))
 
 
 #: Configured specs by (the spec's content hash, catalogue, options, fitment): the
 #: configurator asks for the same options again with other people, luggage or
 #: conditions, and applying options validates a whole spec (some 1.5 ms). Specs are
 #: frozen, so one configured spec serves every such build.
-_APPLIED: LruCache[tuple[str, int, tuple[str, ...], int], tuple[Catalogue, VehicleSpec]] = LruCache(
-    128
-)
+_APPLIED: IdentityCache[VehicleSpec] = IdentityCache(128)
 
 
 def _apply(spec: VehicleSpec, cat: Catalogue, sel: Selection) -> VehicleSpec:

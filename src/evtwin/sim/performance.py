@@ -57,7 +57,7 @@ from ._layout import (
 )
 from .chassis import Chassis, chassis
 from .conditions import Ambient
-from .prepare import DRIVER_MASS_KG, LruCache, RunOptions, drive_unit, vehicle_row
+from .prepare import DRIVER_MASS_KG, IdentityCache, LruCache, RunOptions, drive_unit, vehicle_row
 from .trailer import Trailer, towing_extra_road_load
 
 #: Time for the drive torque to rise from zero to full demand at launch [s]. Estimate:
@@ -144,9 +144,7 @@ def _axle_table(
 
 _TABLE_CACHE_SIZE = 256
 _TABLE_CACHE: LruCache[tuple[Axle | None, Axle | None, str], _Tables] = LruCache(_TABLE_CACHE_SIZE)
-_TABLES_BY_ID: LruCache[tuple[int, int, str], tuple[Axle | None, Axle | None, _Tables]] = LruCache(
-    _TABLE_CACHE_SIZE
-)
+_TABLES_BY_ID: IdentityCache[_Tables] = IdentityCache(_TABLE_CACHE_SIZE)
 
 
 def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
@@ -157,18 +155,15 @@ def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
     their top speed (to find where power alone would stop the car).
     """
     front, rear = spec.front_axle, spec.rear_axle
-    # First by the axle objects' identity (the entry holds them, so the ids stay
-    # theirs): hashing the axle models field by field, as the content key does, costs
-    # more than the lookup is worth for the same spec asked again.
-    ident = (id(front), id(rear), kind)
-    seen = _TABLES_BY_ID.get(ident)
-    if seen is not None and seen[0] is front and seen[1] is rear:
-        return seen[2]
+    # First by the axle objects' identity: hashing the axle models field by field, as
+    # the content key does, costs more than the lookup is worth for the same spec.
+    seen = _TABLES_BY_ID.get_for((front, rear), kind)
+    if seen is not None:
+        return seen
     key = (front, rear, kind)
     hit = _TABLE_CACHE.get(key)
     if hit is not None:
-        _TABLES_BY_ID.put(ident, (front, rear, hit))
-        return hit
+        return _TABLES_BY_ID.put_for((front, rear), kind, hit)
     units: list[DriveUnit | None] = []
     for axle in (spec.front_axle, spec.rear_axle):
         if axle is None:
@@ -187,8 +182,7 @@ def _tables(spec: VehicleSpec, kind: TableKind) -> _Tables:
     tables = _TABLE_CACHE.put(
         key, _Tables(np.array(caps), np.array(powers), np.array(bases), w_top)
     )
-    _TABLES_BY_ID.put(ident, (front, rear, tables))
-    return tables
+    return _TABLES_BY_ID.put_for((front, rear), kind, tables)
 
 
 # --- results ---------------------------------------------------------------------------

@@ -185,6 +185,29 @@ class LruCache(Generic[K, V]):
             return len(self._data)
 
 
+class IdentityCache(LruCache[tuple[tuple[int, ...], Hashable], tuple[tuple[object, ...], V]]):
+    """Values by the identity of some objects (and a hashable key beside them).
+
+    For objects whose hashing costs more than the work saved (pydantic models hash
+    field by field) or that do not hash (arrays, split maps): an entry holds its
+    objects, so their ids cannot be another's while it lives, and a lookup checks that
+    they are the very objects asked about. Equal objects that are not the same object
+    miss; keep a content-keyed cache behind this one where that matters.
+    """
+
+    def get_for(self, objs: tuple[object, ...], key: Hashable = None) -> V | None:
+        """The value kept for these objects and ``key``, or None."""
+        hit = self.get((tuple(map(id, objs)), key))
+        if hit is not None and all(a is b for a, b in zip(hit[0], objs, strict=True)):
+            return hit[1]
+        return None
+
+    def put_for(self, objs: tuple[object, ...], key: Hashable, value: V) -> V:
+        """Keep ``value`` for these objects and ``key`` (holding the objects); returns it."""
+        self.put((tuple(map(id, objs)), key), (objs, value))
+        return value
+
+
 def _wheel_speed_max(units: Sequence[DriveUnit]) -> float:
     return min(u.max_speed / u.ratio for u in units)
 
@@ -236,19 +259,15 @@ def battery_tables(battery: Battery, temperature: float) -> tuple[NDArray[np.flo
     temperature : float
         Cell temperature [K].
     """
-    key = (id(battery), float(temperature))
-    hit = _BATTERY_TABLES.get(key)
-    if hit is not None and hit[0] is battery:  # the entry holds its battery: ids stay its
-        return hit[1], hit[2]
+    hit = _BATTERY_TABLES.get_for((battery,), float(temperature))
+    if hit is not None:
+        return hit
     out, r_mid = _battery_tables(battery, temperature)
     out.setflags(write=False)
-    _BATTERY_TABLES.put(key, (battery, out, r_mid))
-    return out, r_mid
+    return _BATTERY_TABLES.put_for((battery,), float(temperature), (out, r_mid))
 
 
-_BATTERY_TABLES: LruCache[tuple[int, float], tuple[Battery, NDArray[np.float64], float]] = LruCache(
-    256
-)
+_BATTERY_TABLES: IdentityCache[tuple[NDArray[np.float64], float]] = IdentityCache(256)
 
 
 def _battery_tables(battery: Battery, temperature: float) -> tuple[NDArray[np.float64], float]:
@@ -542,16 +561,15 @@ def prepare_batch(
 
 
 _PACKED_SIZE = 64
-_PACKED: LruCache[int, tuple[SplitMap, tuple[NDArray[np.float64], ...]]] = LruCache(_PACKED_SIZE)
+_PACKED: IdentityCache[tuple[NDArray[np.float64], ...]] = IdentityCache(_PACKED_SIZE)
 
 
 def _packed(smap: SplitMap) -> tuple[NDArray[np.float64], ...]:
     """One split map as a batch of one packs it (maps, limits, grid), packed once: the
     maps are a quarter of a megabyte, copied twice over for every batch otherwise."""
-    hit = _PACKED.get(id(smap))
-    # The entry holds the map, so its id cannot be another's while the entry lives.
-    if hit is not None and hit[0] is smap:
-        return hit[1]
+    hit = _PACKED.get_for((smap,))
+    if hit is not None:
+        return hit
     out = (
         np.concatenate([smap.losses, smap.torque_front[None]])[None],
         np.stack([smap.torque_max, smap.torque_min])[None],
@@ -559,8 +577,7 @@ def _packed(smap: SplitMap) -> tuple[NDArray[np.float64], ...]:
     )
     for a in out:
         a.setflags(write=False)
-    _PACKED.put(id(smap), (smap, out))
-    return out
+    return _PACKED.put_for((smap,), None, out)
 
 
 def concat_batches(batches: Sequence[VehicleBatch]) -> VehicleBatch:
@@ -612,6 +629,7 @@ __all__ = [
     "DRIVER_MASS_KG",
     "L_TORQUE_MAX",
     "L_TORQUE_MIN",
+    "IdentityCache",
     "LruCache",
     "RunOptions",
     "VehicleBatch",

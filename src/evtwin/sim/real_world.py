@@ -78,7 +78,14 @@ from .cabin import CLIMATE_OFF, ClimateControl, auxiliary_profile, cabin_paramet
 from .conditions import Ambient
 from .drive import prepared, run_kernel, simulate
 from .label import usable_energy
-from .prepare import DRIVER_MASS_KG, LruCache, RunOptions, VehicleBatch, concat_batches
+from .prepare import (
+    DRIVER_MASS_KG,
+    IdentityCache,
+    LruCache,
+    RunOptions,
+    VehicleBatch,
+    concat_batches,
+)
 from .recharge import recharge_ac_energy_for
 from .trailer import Trailer
 
@@ -383,22 +390,21 @@ def _cabin_load(c: _Case, n_steps: int, *, settle: bool) -> tuple[NDArray[np.flo
     return prof, math.nan
 
 
-_SHORT_LAPS: LruCache[int, tuple[Cycle, Cycle]] = LruCache(64)
+_SHORT_LAPS: IdentityCache[Cycle] = IdentityCache(64)
 
 
 def _short_lap(lap: Cycle) -> Cycle:
     """The lap itself, or one step of it when every step is the same (a steady speed on
     the level on a uniform grid), which the replay repeats just as well. Kept per lap
-    object (the entry holds the lap, so that its id stays its own)."""
-    hit = _SHORT_LAPS.get(id(lap))
-    if hit is not None and hit[0] is lap:
-        return hit[1]
+    object."""
+    hit = _SHORT_LAPS.get_for((lap,))
+    if hit is not None:
+        return hit
     v, g, dt = lap.speed, lap.grade, lap.dt
     short = lap
     if np.all(v == v[0]) and np.all(g == g[0]) and np.all(dt == dt[0]):
         short = Cycle(lap.name, lap.time[:2], v[:2], g[:2], source=lap.source)
-    _SHORT_LAPS.put(id(lap), (lap, short))
-    return short
+    return _SHORT_LAPS.put_for((lap,), None, short)
 
 
 #: Limit tests of a replayed step: driving (discharge limits), braking (charge limits).
