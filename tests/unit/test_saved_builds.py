@@ -357,6 +357,29 @@ def test_a_new_store_created_by_another_writer_at_any_statement(
     assert {s.id for s in BuildStore(path).list()} == {sb.build_id(_build(n)) for n in (0, 1)}
 
 
+def test_opening_a_store_while_another_connection_commits_waits(tmp_path: Path) -> None:
+    """A store not yet in WAL mode (a new one, in its first moments) opened while another
+    connection commits a write: SQLite refuses the switch to WAL at once (each would
+    wait on the other), so the opener asks again and saves (CI hit this once)."""
+    path = tmp_path / "builds.sqlite"
+    BuildStore(path).save(_build(0), "first")
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("PRAGMA journal_mode = DELETE")  # as before the first switch
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE builds SET name = 'renamed'")
+        committer = threading.Timer(0.2, lambda: other.execute("COMMIT"))
+        committer.start()
+        BuildStore(path).save(_build(1), "second")
+        committer.join()
+    finally:
+        other.close()
+    saved = {s.id: s.name for s in BuildStore(path).list()}
+    assert saved == {sb.build_id(_build(0)): "renamed", sb.build_id(_build(1)): "second"}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def _save_catching(path: Path, n: int, errors: list[BaseException]) -> None:
     try:
         BuildStore(path).save(_build(n), f"#{n}")

@@ -25,6 +25,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -336,9 +337,7 @@ class BuildStore:
             state = "ours"
         if state != "ours":
             return False
-        # WAL lets readers read while one writer writes; it stays set in the file.
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _to_wal(conn)
         return True
 
     def _state(self, conn: sqlite3.Connection) -> str:
@@ -356,6 +355,34 @@ class BuildStore:
             msg = "is an SQLite database but not an evtwin build store; left as it is"
             raise BuildStoreError(self.path, msg)
         return "new"
+
+
+def _to_wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (readers read while one writer writes; it stays set in
+    the file), as soon as no other connection is in the way.
+
+    The switch needs the file to itself. Asked for while another connection commits a
+    write (a new store, still in its first journal mode, saved into by another process),
+    SQLite refuses it at once rather than wait, since each would wait on the other; so
+    it is asked again until :data:`BUSY_TIMEOUT_S`. A file system without WAL leaves
+    the mode as it was, which still works.
+    """
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_S)
+
+
+#: Pause between two asks for WAL mode [s].
+_WAL_RETRY_S = 0.01
 
 
 __all__ = [
