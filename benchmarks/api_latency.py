@@ -9,6 +9,9 @@ about) and with inputs repeated (answered from the memo). The last line is
 ``evaluate_p95_ms=<p95 of new inputs>``: over loopback, the API as a client meets it
 (in process with ``--no-loopback``; the test client's own hand-offs add some 2-3 ms a
 request, the difference between a memoised answer in process and over loopback).
+Between the two, the library's evaluation with the spare core off and on, side by side
+(:mod:`evtwin.sim.spare_core`), with their ratio: this machine's speed changes by as
+much as twofold from hour to hour, the ratio far less.
 
     .venv/bin/python benchmarks/api_latency.py            # about 90 s
     .venv/bin/python benchmarks/api_latency.py --n 50 --no-loopback
@@ -39,7 +42,9 @@ with warnings.catch_warnings():
 import httpx2
 
 from evtwin.api import create_app
-from evtwin.api.evaluate import cache_clear
+from evtwin.api.evaluate import cache_clear, evaluate
+from evtwin.api.models import EvaluateRequest
+from evtwin.sim import spare_core
 
 #: Builds of the Defender Sport the configurator might ask for (trailers need the tow bar).
 OPTION_SETS: tuple[tuple[str, ...], ...] = (
@@ -144,6 +149,33 @@ def measure(
     return float(np.percentile(cold, 95))
 
 
+def spare_core_side_by_side(n: int, seed: int) -> None:
+    """The library's evaluation of the same new builds with the spare core off and on,
+    alternating build by build (which goes first alternates too), so that a change in
+    the machine's speed meets both alike; prints both and their ratio."""
+    rng = random.Random(seed)
+    bodies = [EvaluateRequest(**build(rng)) for _ in range(n)]
+    ms: dict[bool, list[float]] = {False: [], True: []}
+    try:
+        for i, body in enumerate(bodies):
+            for on in (i % 2 == 0, i % 2 != 0):
+                spare_core.enable(on)
+                cache_clear()
+                t = time.perf_counter()
+                evaluate(body)
+                ms[on].append((time.perf_counter() - t) * 1e3)
+    finally:
+        spare_core.enable(None)
+        cache_clear()
+    print(f"-- spare core side by side (library calls, {spare_core.cores()} cores)")
+    off, on = np.array(ms[False]), np.array(ms[True])
+    print(line("evaluate, one core (EVTWIN_SPARE_CORE=0)", off))
+    print(line("evaluate, spare core (the default)", on))
+    p50 = np.percentile(on, 50) / np.percentile(off, 50)
+    p95 = np.percentile(on, 95) / np.percentile(off, 95)
+    print(f"spare core / one core: p50 {p50:.2f}  p95 {p95:.2f}")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -198,6 +230,7 @@ def main() -> None:
             in_process=True,
         )
     print(f"evaluate_p95_ms_in_process={p95:.1f}")
+    spare_core_side_by_side(args.n // 2, args.seed + 2)
     if not args.no_loopback:
         with served() as base, httpx2.Client(base_url=base, timeout=60.0) as http:
             p95 = measure(

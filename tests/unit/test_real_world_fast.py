@@ -198,3 +198,31 @@ def test_runs_driven_in_one_batch_equal_each_driven_alone(vehicle: str) -> None:
     assert extra[0] == alone
     assert fig.real_world == rw.real_world_matrix(spec, payload_kg=40.0)
     assert fig.towing == rw.towing_range(spec, trailer, payload_kg=40.0)
+
+
+def test_runs_split_over_two_cores_equal_the_runs_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a second core the replay's runs go in two halves, one on the spare core;
+    every figure is the same to the bit as on one core."""
+    from evtwin.sim import spare_core
+
+    spec = load_vehicle("defender-sport")
+    trailer = trailer_preset("box-trailer-750").to_sim()
+    runs = rw.matrix_runs(spec, payload_kg=75.0) + rw.towing_runs(spec, trailer, payload_kg=75.0)
+    runs.append(rw.custom_run(spec, temperature_c=2.0, speed=120.0 * KPH, payload_kg=75.0))
+    calls = {"both": 0}
+    both = spare_core.both
+
+    def counted(here: Callable[[], Any], there: Callable[[], Any]) -> tuple[Any, Any]:
+        calls["both"] += 1
+        return both(here, there)
+
+    monkeypatch.setattr(spare_core, "both", counted)
+    monkeypatch.setattr(spare_core, "cores", lambda: 2)
+    monkeypatch.setattr(spare_core, "_ENABLED", True)
+    split = rw.drive_until_empty_many(runs)
+    assert calls["both"] >= 1
+    n = calls["both"]
+    spare_core.enable(False)
+    one = rw.drive_until_empty_many(runs)
+    assert calls["both"] == n  # turned off: no split
+    assert split == one

@@ -47,6 +47,7 @@ from numpy.typing import NDArray
 from ..cycles import Cycle, load_cycle
 from ..specs.vehicle import VehicleSpec
 from ..units import GRAVITY, KPH, MILE, MPH
+from . import spare_core
 from ._kernel import _FAST, _interval
 from ._layout import (
     B_OCV,
@@ -476,8 +477,10 @@ def _replay(  # type: ignore[no-untyped-def]
     recorded powers, for several runs at once.
 
     The step's chain of operations (SOC, voltage, square root, current, SOC) is
-    sequential and short of work: the runs advance a step each in turn, so that the
-    processor works on several chains at once.
+    sequential and short of work. The runs advance a step each in turn, but measured,
+    the loop's body is too long for the processor to overlap much of one run's chain
+    with the next's (about 35 ns a step, alone or together); a second core does
+    (:meth:`_Replays.replay`).
 
     Returns, per run, ``(status, k, distance, soc, auxiliary, elapsed)``: status 0 when
     empty at step ``k``, 1 when step ``k`` would meet a limit (the kernel must drive
@@ -655,31 +658,108 @@ class _Replays:
                 p[P_POWER_DISCHARGE],
                 p[P_POWER_CHARGE],
             )
+        # Energy a step draws on average (terminal and settled auxiliary load) [J], to
+        # tell how many steps a run has left.
+        self.step_energy = np.array(
+            [
+                (float(np.sum(pl.power * pl.lap.dt)) + pl.tail * float(pl.lap.dt.sum()))
+                / pl.lap.n_steps
+                for pl in plans
+            ]
+        )
 
     def replay(self, rows: Sequence[int]) -> list[int]:
-        """Replay the plans ``rows`` from where they stand; advance them; their statuses."""
+        """Replay the plans ``rows`` from where they stand; advance them; their statuses.
+
+        With a second core, the runs are split in two halves of about equal work, one
+        replayed on the spare core (:mod:`.spare_core`); each run's arithmetic is the
+        same either way.
+        """
         runs = [self.plans[i].run for i in rows]
-        out = _replay(
-            np.asarray(rows, dtype=np.int64),
-            self.p_lap,
-            self.checks,
-            self.d_lap,
-            self.dt_lap,
-            self.n_lap,
-            self.aux,
-            self.n_aux,
-            self.tail,
-            self.ocv,
-            self.rf,
-            self.consts,
-            np.array([r.k for r in runs], dtype=np.int64),
-            np.array([r.soc for r in runs]),
-            np.array([self.plans[i].n_max for i in rows], dtype=np.int64),
-        )
+        which = np.asarray(rows, dtype=np.int64)
+        k0 = np.array([r.k for r in runs], dtype=np.int64)
+        soc0 = np.array([r.soc for r in runs])
+        k_end = np.array([self.plans[i].n_max for i in rows], dtype=np.int64)
+        halves = self._halves(which, k0, soc0, k_end)
+        if halves is None:
+            out = self._compiled(which, k0, soc0, k_end)
+        else:
+            a, b = halves
+            out_a, out_b = spare_core.both(
+                lambda: self._compiled(which[a], k0[a], soc0[a], k_end[a]),
+                lambda: self._compiled(which[b], k0[b], soc0[b], k_end[b]),
+            )
+            out = tuple(_merged(x, y, a, b) for x, y in zip(out_a, out_b, strict=True))
         status, k, dist, soc, aux_e, elapsed = out
         for q, r in enumerate(runs):
             r.add(int(k[q]), float(soc[q]), float(dist[q]), float(aux_e[q]), float(elapsed[q]))
         return [int(x) for x in status]
+
+    def _compiled(
+        self,
+        rows: NDArray[np.int64],
+        k0: NDArray[np.int64],
+        soc0: NDArray[np.float64],
+        k_end: NDArray[np.int64],
+    ) -> tuple[NDArray[Any], ...]:
+        return tuple(
+            _replay(
+                rows,
+                self.p_lap,
+                self.checks,
+                self.d_lap,
+                self.dt_lap,
+                self.n_lap,
+                self.aux,
+                self.n_aux,
+                self.tail,
+                self.ocv,
+                self.rf,
+                self.consts,
+                k0,
+                soc0,
+                k_end,
+            )
+        )
+
+    def _halves(
+        self,
+        rows: NDArray[np.int64],
+        k0: NDArray[np.int64],
+        soc0: NDArray[np.float64],
+        k_end: NDArray[np.int64],
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+        """Positions in ``rows`` of two halves of about equal work (the longest run first
+        to the lighter half); None when the lighter would not repay the hand-over."""
+        if rows.size < 2 or not spare_core.available():
+            return None
+        c = self.consts[rows]
+        left = (soc0 - c[:, _C_FLOOR]) * c[:, _C_CAPACITY] / np.maximum(self.step_energy[rows], 1.0)
+        steps = np.clip(left, 0.0, k_end - k0)
+        halves: tuple[list[int], list[int]] = ([], [])
+        work = [0.0, 0.0]
+        for q in np.argsort(-steps, kind="stable"):
+            h = 0 if work[0] <= work[1] else 1
+            halves[h].append(int(q))
+            work[h] += float(steps[q])
+        if min(work) < _SPLIT_STEPS:
+            return None
+        return np.array(halves[0], dtype=np.int64), np.array(halves[1], dtype=np.int64)
+
+
+#: Steps the lighter half of a replay must have for the spare core to take it: a step is
+#: some 35 ns, the hand-over to the helper thread and back some tens of microseconds.
+_SPLIT_STEPS = 5000
+
+
+def _merged(
+    x: NDArray[Any], y: NDArray[Any], a: NDArray[np.int64], b: NDArray[np.int64]
+) -> NDArray[Any]:
+    """One array of the results ``x`` of positions ``a`` and ``y`` of positions ``b``."""
+    out = np.empty(a.size + b.size, dtype=x.dtype)
+    out[a] = x
+    out[b] = y
+    return out
 
 
 def _replay_all(plans: Sequence[_Plan]) -> list[RangeRun | None]:

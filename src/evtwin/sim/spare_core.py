@@ -1,0 +1,115 @@
+"""A second core for compiled work that runs without the GIL.
+
+Some calls hold two independent pieces of compiled work that release the GIL: the lap
+replay's runs, for one, are separate chains of arithmetic of a few milliseconds each.
+On a machine with more than one core, :func:`both` hands one piece to a helper thread
+and does the other in the caller's thread, so the call takes as long as the longer
+piece instead of the two together.
+
+One helper serves the whole process. When it is already busy (another request of the
+web server is using it) or the process may use only one core, the caller does both
+pieces itself, one after the other, so a loaded server queues nothing behind the
+helper and a run on one core is as before. The pieces must not depend on each other;
+each returns its own result, and the results are the same however they ran.
+
+``EVTWIN_SPARE_CORE=0`` in the environment (or :func:`enable` with False) keeps all the
+work in the caller's thread: for a server already running one worker process per core,
+where the helpers would only take turns with the other workers (under full load the
+helper cost some 5 % of throughput, measured with ``benchmarks/api_load.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from typing import TypeVar
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+#: The environment variable that turns the helper off ("0") or on ("1", the default).
+ENV_VAR = "EVTWIN_SPARE_CORE"
+
+#: Held while the helper works on a caller's piece.
+_BUSY = threading.Lock()
+#: Set by :func:`enable`; None: as the environment says.
+_ENABLED: bool | None = None
+_POOL_LOCK = threading.Lock()
+_POOL: ThreadPoolExecutor | None = None
+
+
+def cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def enable(flag: bool | None) -> None:
+    """Use the helper (True), never (False), or as the environment says (None)."""
+    global _ENABLED
+    _ENABLED = flag
+
+
+def available() -> bool:
+    """Whether :func:`both` may hand work to the helper: it is enabled and the process
+    may run on a second core.
+
+    Raises ValueError if the environment variable is neither 0 nor 1.
+    """
+    on = _ENABLED
+    if on is None:
+        value = os.environ.get(ENV_VAR, "1").strip()
+        if value not in ("0", "1"):
+            raise ValueError(f"{ENV_VAR} must be 0 or 1, got {value!r}")
+        on = value == "1"
+    return on and cores() >= 2
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evtwin-spare-core")
+        return _POOL
+
+
+def _forget_after_fork() -> None:
+    # A forked child has no helper thread (only the parent's record of it) and may have
+    # inherited the lock held; it starts afresh.
+    global _POOL, _BUSY, _POOL_LOCK
+    _POOL = None
+    _BUSY = threading.Lock()
+    _POOL_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+    """``(here(), there())``: ``there`` on the helper thread when it is free and
+    :func:`available`, else in this thread after ``here``.
+
+    An exception from either is raised here once both have finished (``here``'s if
+    both fail).
+    """
+    if not available() or not _BUSY.acquire(blocking=False):
+        return here(), there()
+    try:
+        future = _pool().submit(there)
+        try:
+            a = here()
+        except BaseException:
+            wait([future])  # the helper's piece finishes before the caller moves on
+            raise
+        b = future.result()
+    finally:
+        _BUSY.release()
+    return a, b
+
+
+__all__ = ["ENV_VAR", "available", "both", "cores", "enable"]

@@ -1,0 +1,112 @@
+"""The spare core: two pieces of work, one on a helper thread when it is free."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import pytest
+
+from evtwin.sim import spare_core
+
+
+def _thread() -> str:
+    return threading.current_thread().name
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spare_core, "cores", lambda: 2)
+    monkeypatch.setattr(spare_core, "_ENABLED", None)
+    monkeypatch.delenv(spare_core.ENV_VAR, raising=False)
+
+
+def test_the_second_piece_runs_on_the_helper(two_cores: None) -> None:
+    here, there = spare_core.both(_thread, _thread)
+    assert here == threading.current_thread().name
+    assert there.startswith("evtwin-spare-core")
+
+
+def test_both_run_here_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spare_core, "cores", lambda: 1)
+    me = threading.current_thread().name
+    assert spare_core.both(_thread, _thread) == (me, me)
+
+
+@pytest.mark.parametrize("how", ["env", "enable"])
+def test_turned_off_both_run_here(
+    how: str, two_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if how == "env":
+        monkeypatch.setenv(spare_core.ENV_VAR, "0")
+    else:
+        spare_core.enable(False)
+    me = threading.current_thread().name
+    assert not spare_core.available()
+    assert spare_core.both(_thread, _thread) == (me, me)
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "off"])
+def test_a_bad_environment_value_is_named(
+    value: str, two_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(spare_core.ENV_VAR, value)
+    with pytest.raises(ValueError, match=f"EVTWIN_SPARE_CORE must be 0 or 1, got '{value}'"):
+        spare_core.both(_thread, _thread)
+
+
+def test_a_busy_helper_is_not_waited_for(two_cores: None) -> None:
+    """Another caller holds the helper: this one does both pieces itself, in order."""
+    order: list[str] = []
+    with spare_core._BUSY:
+        out = spare_core.both(lambda: order.append("here") or 1, lambda: order.append("there") or 2)
+    assert out == (1, 2)
+    assert order == ["here", "there"]
+
+
+def test_a_failure_here_waits_for_the_helper_then_is_raised(two_cores: None) -> None:
+    done = threading.Event()
+
+    def slow() -> None:
+        done.wait(0.2)
+        done.set()
+
+    def fail() -> None:
+        raise ValueError("here failed")
+
+    with pytest.raises(ValueError, match="here failed"):
+        spare_core.both(fail, slow)
+    assert done.is_set()  # the helper's piece had finished
+    assert spare_core._BUSY.acquire(blocking=False)  # and the helper is free again
+    spare_core._BUSY.release()
+
+
+def test_a_failure_on_the_helper_is_raised_here(two_cores: None) -> None:
+    def fail() -> None:
+        raise KeyError("there failed")
+
+    with pytest.raises(KeyError, match="there failed"):
+        spare_core.both(lambda: None, fail)
+
+
+def _child(q: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    spare_core.cores = lambda: 2  # type: ignore[assignment]
+    spare_core.enable(True)
+    q.put(spare_core.both(lambda: 1, _thread))
+
+
+def test_a_forked_child_gets_a_helper_of_its_own(two_cores: None) -> None:
+    """The parent's helper thread does not exist in a forked child: the child would wait
+    forever on a task nobody takes if it reused the parent's pool."""
+    spare_core.both(_thread, _thread)  # the parent's helper exists
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child, args=(q,))
+    p.start()
+    try:
+        out = q.get(timeout=60)
+    finally:
+        p.join(timeout=60)
+    assert out[0] == 1
+    assert out[1].startswith("evtwin-spare-core")
+    assert p.exitcode == 0
