@@ -154,6 +154,7 @@ def tiny_caches(monkeypatch: pytest.MonkeyPatch) -> list[_Counted | _CountedIden
         (prepare, "_DRIVETRAINS"),
         (prepare, "_PACKED"),
         (prepare, "_BATTERY_TABLES"),
+        (prepare, "_TEMPLATES"),
         (perf_module, "_TABLE_CACHE"),
         (perf_module, "_TABLES_BY_ID"),
     ):

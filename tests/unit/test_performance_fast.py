@@ -244,3 +244,43 @@ def test_the_fast_path_is_the_default() -> None:
             "steepest_grade_reference",
             "top_speed_reference",
         }
+
+
+@pytest.mark.parametrize("record", [False, True])
+def test_launches_split_over_two_cores_equal_the_launches_on_one(
+    record: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a second core, half the launch runs go to the spare core; every figure (and
+    the recorded trace) is the same to the bit as on one core."""
+    from evtwin.sim import spare_core
+    from evtwin.sim.performance import performance_batch
+
+    specs = [load_vehicle(v) for v in ("defender-sport", "jeep-recon", "skoda-enyaq-85x")]
+    trailer = trailer_preset("caravan-1500").to_sim()
+    calls = {"both": 0}
+    both = spare_core.both
+
+    def counted(here: Any, there: Any) -> Any:
+        calls["both"] += 1
+        return both(here, there)
+
+    monkeypatch.setattr(spare_core, "both", counted)
+    monkeypatch.setattr(spare_core, "cores", lambda: 2)
+    monkeypatch.setattr(spare_core, "_ENABLED", True)
+    split = performance_batch(specs, trailer=trailer, record=record)
+    assert calls["both"] == 1
+    spare_core.enable(False)
+    one = performance_batch(specs, trailer=trailer, record=record)
+    assert calls["both"] == 1
+    for a, b in zip(split, one, strict=True):
+        if record:
+            assert a.acceleration.trace_speed_kph is not None
+            np.testing.assert_array_equal(
+                a.acceleration.trace_speed_kph, b.acceleration.trace_speed_kph
+            )
+            assert a.towing is not None
+            assert b.towing is not None
+            np.testing.assert_array_equal(
+                a.towing.acceleration.trace_speed_kph, b.towing.acceleration.trace_speed_kph
+            )
+        assert a.to_dict() == b.to_dict()

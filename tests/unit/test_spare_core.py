@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 
 import pytest
 
@@ -22,9 +23,39 @@ def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_second_piece_runs_on_the_helper(two_cores: None) -> None:
-    here, there = spare_core.both(_thread, _thread)
-    assert here == threading.current_thread().name
-    assert there.startswith("evtwin-spare-core")
+    """Each piece waits until the other has begun, so they run at once, on two threads."""
+    began = [threading.Event(), threading.Event()]
+
+    def piece(me: int) -> str:
+        began[me].set()
+        assert began[1 - me].wait(30.0)
+        return _thread()
+
+    here, there = spare_core.both(lambda: piece(0), lambda: piece(1))
+    assert here != there
+    assert threading.current_thread().name in (here, there)
+    assert any(t.startswith("evtwin-spare-core") for t in (here, there))
+
+
+def test_share_gives_every_result_in_order(two_cores: None) -> None:
+    tasks = [lambda i=i: (time.sleep(0.001 * (i % 3)), i * i)[1] for i in range(20)]
+    assert spare_core.share(tasks) == [i * i for i in range(20)]
+
+
+def test_share_begins_no_task_after_a_failure(two_cores: None) -> None:
+    ran: list[int] = []
+
+    def task(i: int) -> int:
+        if i == 0:
+            raise RuntimeError("first task failed")
+        ran.append(i)
+        time.sleep(0.01)
+        return i
+
+    with pytest.raises(RuntimeError, match="first task failed"):
+        spare_core.share([lambda i=i: task(i) for i in range(50)])
+    # The helper may have begun a task or two before the failure; not the rest.
+    assert len(ran) <= 3
 
 
 def test_both_run_here_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,13 +96,16 @@ def test_a_busy_helper_is_not_waited_for(two_cores: None) -> None:
 
 
 def test_a_failure_here_waits_for_the_helper_then_is_raised(two_cores: None) -> None:
+    started = threading.Event()
     done = threading.Event()
 
     def slow() -> None:
-        done.wait(0.2)
+        started.set()
+        time.sleep(0.2)
         done.set()
 
     def fail() -> None:
+        assert started.wait(30.0)  # the helper is at work on its piece
         raise ValueError("here failed")
 
     with pytest.raises(ValueError, match="here failed"):
@@ -79,6 +113,23 @@ def test_a_failure_here_waits_for_the_helper_then_is_raised(two_cores: None) -> 
     assert done.is_set()  # the helper's piece had finished
     assert spare_core._BUSY.acquire(blocking=False)  # and the helper is free again
     spare_core._BUSY.release()
+
+
+def test_a_failure_here_cancels_a_piece_not_started(two_cores: None) -> None:
+    release = threading.Event()
+    blocker = spare_core._pool().submit(release.wait, 30.0)
+    ran: list[str] = []
+
+    def fail() -> None:
+        raise ValueError("here failed")
+
+    try:
+        with pytest.raises(ValueError, match="here failed"):
+            spare_core.both(fail, lambda: ran.append("there"))
+    finally:
+        release.set()
+        blocker.result()
+    assert ran == []
 
 
 def test_a_failure_on_the_helper_is_raised_here(two_cores: None) -> None:
@@ -110,3 +161,17 @@ def test_a_forked_child_gets_a_helper_of_its_own(two_cores: None) -> None:
     assert out[0] == 1
     assert out[1].startswith("evtwin-spare-core")
     assert p.exitcode == 0
+
+
+def test_a_piece_the_helper_has_not_started_is_taken_back(two_cores: None) -> None:
+    """The helper's thread is held up (its core busy with other work, here a task given
+    to its pool directly): the caller, done with its own piece, does the other too."""
+    release = threading.Event()
+    blocker = spare_core._pool().submit(release.wait, 30.0)
+    try:
+        here, there = spare_core.both(_thread, _thread)
+        me = threading.current_thread().name
+        assert (here, there) == (me, me)
+    finally:
+        release.set()
+        blocker.result()

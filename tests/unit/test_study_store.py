@@ -66,6 +66,18 @@ def test_a_process_pool_gives_the_serial_rows(serial_store: Path, tmp_path: Path
     assert _rows(tmp_path / "pool") == _rows(serial_store)
 
 
+def _spare_core_enabled() -> bool | None:
+    from evtwin.sim import spare_core
+
+    return spare_core._ENABLED
+
+
+def test_a_process_pool_turns_its_workers_spare_core_off() -> None:
+    """A worker per core already: a worker's helper thread would only take turns."""
+    with process_pool(1) as (pool, _):
+        assert pool.submit(_spare_core_enabled).result() is False
+
+
 def test_a_dask_local_cluster_gives_the_serial_rows(serial_store: Path, tmp_path: Path) -> None:
     run_study(_plan(), tmp_path / "dask", executor=lambda: dask_executor(workers=2), workers=2)
     assert _rows(tmp_path / "dask") == _rows(serial_store)

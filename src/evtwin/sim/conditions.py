@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..physics.air import air_density, pressure_isa
 from ..units import ZERO_CELSIUS
@@ -57,14 +58,15 @@ class Ambient:
             if not (isinstance(value, int | float) and math.isfinite(value) and lo <= value <= hi):
                 raise ValueError(f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}")
 
-    @property
+    # Worked out once per object (it is frozen): preparing a run asks for them often.
+    @cached_property
     def pressure(self) -> float:
         """Static pressure [Pa]."""
         if self.pressure_pa is not None:
             return self.pressure_pa
         return float(pressure_isa(self.altitude_m))
 
-    @property
+    @cached_property
     def air_density(self) -> float:
         """[kg/m^3]."""
         return float(

@@ -386,15 +386,35 @@ def _drivetrain(spec: VehicleSpec) -> _Drivetrain:
     )
 
 
+@dataclass(frozen=True, eq=False)
+class _RowTemplate:
+    """A parameter row with every column that does not depend on the mass, and what the
+    mass-dependent ones are worked out from (see :func:`vehicle_row`)."""
+
+    row: NDArray[np.float64]  # read-only; P_MASS, P_MASS_EQ, P_ROLL0 (and P_ROLL1) unset
+    tables: NDArray[np.float64]
+    train: _Drivetrain
+    coastdown_a: float | None  # the coast-down's A term [N], None on tyres and drag area
+    coastdown_test_mass: float | None  # [kg]: A scales with mass / test mass
+    k_tyre: float  # the tyres' rolling factor at the run's temperature
+    crr: float  # rolling resistance coefficient at the run's temperature (no coast-down)
+    crr_rise: float  # its rise per 100 km/h [-]
+
+
+_TEMPLATES_SIZE = 256
+_TEMPLATES: LruCache[tuple[object, ...], _RowTemplate] = LruCache(_TEMPLATES_SIZE)
+
+
 def vehicle_row(
     spec: VehicleSpec, ambient: Ambient, options: RunOptions = DEFAULT_OPTIONS
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], SplitMap]:
-    """The kernel's parameter row, battery tables and split map for one vehicle."""
-    row = np.zeros(N_PARAM)
-    train = _drivetrain(spec)
-    smap = train.smap
+    """The kernel's parameter row, battery tables and split map for one vehicle.
 
-    radius = spec.tyres.radius_m
+    What does not depend on the mass is worked out once per spec, weather and options
+    (a configurator asks for the same car in the same weather with every new load);
+    the mass, its rotating equivalent and the rolling resistance are set here.
+    """
+    tpl = _template(spec, ambient, options)
     mass = (
         options.mass_kg
         if options.mass_kg is not None
@@ -402,16 +422,49 @@ def vehicle_row(
     )
     if not mass > 0:
         raise ValueError(f"mass must be positive, got {mass}")
+    row = tpl.row.copy()
     row[P_MASS] = mass
     row[P_MASS_EQ] = float(
-        mass_equivalent(mass, spec.tyres.wheel_inertia_kgm2.value, radius, train.rotor_inertia)
+        mass_equivalent(
+            mass, spec.tyres.wheel_inertia_kgm2.value, row[P_RADIUS], tpl.train.rotor_inertia
+        )
     )
+    if tpl.coastdown_a is not None:
+        a = tpl.coastdown_a
+        if tpl.coastdown_test_mass is not None:
+            a *= mass / tpl.coastdown_test_mass
+        row[P_ROLL0] = (a - tpl.train.drag[0]) * tpl.k_tyre
+    else:
+        row[P_ROLL0] = mass * GRAVITY * tpl.crr
+        row[P_ROLL1] = mass * GRAVITY * tpl.crr * tpl.crr_rise / (100.0 * KPH)
+    return row, tpl.tables, tpl.train.smap
+
+
+def _template(spec: VehicleSpec, ambient: Ambient, options: RunOptions) -> _RowTemplate:
+    """The spec's row without its mass in this weather with these options (cached)."""
+    key = (
+        spec.content_hash,
+        ambient,
+        options.soc_start,
+        options.regen,
+        options.use_coastdown,
+        options.aux_w,
+        options.road_load_at_reference,
+    )
+    hit = _TEMPLATES.get(key)
+    if hit is not None:
+        return hit
+    row = np.zeros(N_PARAM)
+    train = _drivetrain(spec)
+    radius = spec.tyres.radius_m
     row[P_RADIUS] = radius
     rho = ambient.air_density
     # Tyres roll harder in the cold (ISO 28580): relative to 20 C for a coast-down
     # (the reference of SAE J2263 and GTR 15) and to ISO 28580's 25 C for a tyre's Crr.
     tyre_t = float(tyre_rolling_factor(ambient.temperature_c))
     cd = spec.coastdown
+    coastdown_a = test_mass = None
+    k_tyre = crr = rise_value = 0.0
     if options.use_coastdown and cd is not None:
         if isinstance(cd, CoastDownMph):
             a, b, c = coastdown_si_from_lbf(
@@ -422,11 +475,10 @@ def vehicle_row(
             assert isinstance(cd, CoastDownKph)
             a, b, c = coastdown_si_from_kph(cd.f0_n, cd.f1_n_per_kph, cd.f2_n_per_kph2)
             rho_ref = RHO_REF_KPH
-        if cd.test_mass_kg is not None:
-            a *= mass / cd.test_mass_kg.value
+        coastdown_a = a
+        test_mass = cd.test_mass_kg.value if cd.test_mass_kg is not None else None
         drag = train.drag
         k_tyre = tyre_t / float(tyre_rolling_factor(ROAD_LOAD_REFERENCE_C))
-        row[P_ROLL0] = (a - drag[0]) * k_tyre
         row[P_ROLL1] = (b - drag[1]) * k_tyre
         k_air = 1.0 if options.road_load_at_reference else rho / rho_ref
         row[P_AERO] = (c - drag[2]) * k_air
@@ -434,8 +486,7 @@ def vehicle_row(
         crr = spec.tyres.rolling_resistance_coefficient.value
         rise = spec.tyres.rolling_resistance_rise_per_100kph
         crr *= tyre_t / float(tyre_rolling_factor(TYRE_REFERENCE_C))
-        row[P_ROLL0] = mass * GRAVITY * crr
-        row[P_ROLL1] = mass * GRAVITY * crr * (rise.value if rise else 0.0) / (100.0 * KPH)
+        rise_value = rise.value if rise else 0.0
         row[P_AERO] = 0.5 * rho * spec.body.drag_area_m2
     row[P_WIND] = ambient.wind_mps
     row[P_POWERTRAIN_SCALE] = 1.0
@@ -462,7 +513,9 @@ def vehicle_row(
     row[P_REGEN_DECEL] = regen.max_decel
     row[P_FADE_HIGH] = regen.fade_speed_high
     row[P_FADE_LOW] = regen.fade_speed_low
-    return row, tables, smap
+    row.setflags(write=False)
+    tpl = _RowTemplate(row, tables, train, coastdown_a, test_mass, k_tyre, crr, rise_value)
+    return _TEMPLATES.put(key, tpl)
 
 
 @dataclass(frozen=True, eq=False)

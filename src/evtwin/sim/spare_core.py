@@ -1,16 +1,19 @@
 """A second core for compiled work that runs without the GIL.
 
-Some calls hold two independent pieces of compiled work that release the GIL: the lap
-replay's runs, for one, are separate chains of arithmetic of a few milliseconds each.
-On a machine with more than one core, :func:`both` hands one piece to a helper thread
-and does the other in the caller's thread, so the call takes as long as the longer
-piece instead of the two together.
+Some calls hold independent pieces of compiled work that release the GIL: the lap
+replay's runs, for one, are separate chains of arithmetic of a few milliseconds each,
+and the launch runs of a car alone and towing are two more. On a machine with more
+than one core, :func:`share` (and :func:`both`, for two pieces) lets a helper thread
+take pieces beside the caller's thread, each taking the next piece not yet taken, so
+the call takes about as long as the longer share instead of the whole.
 
 One helper serves the whole process. When it is already busy (another request of the
-web server is using it) or the process may use only one core, the caller does both
-pieces itself, one after the other, so a loaded server queues nothing behind the
-helper and a run on one core is as before. The pieces must not depend on each other;
-each returns its own result, and the results are the same however they ran.
+web server is using it) or the process may use only one core, the caller does every
+piece itself, in order, so a loaded server queues nothing behind the helper and a run
+on one core is as before. A helper slowed by other work on its core takes fewer
+pieces, and one that has not started when the caller has run out of pieces takes
+none. The pieces must not depend on each other; each returns its own result, and the
+results are the same however they ran.
 
 ``EVTWIN_SPARE_CORE=0`` in the environment (or :func:`enable` with False) keeps all the
 work in the caller's thread: for a server already running one worker process per core,
@@ -22,12 +25,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
+T = TypeVar("T")
 
 #: The environment variable that turns the helper off ("0") or on ("1", the default).
 ENV_VAR = "EVTWIN_SPARE_CORE"
@@ -90,26 +94,55 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_after_fork)
 
 
-def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
-    """``(here(), there())``: ``there`` on the helper thread when it is free and
-    :func:`available`, else in this thread after ``here``.
+def share(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """Each task's result, in order: this thread and the helper (when it is free and
+    :func:`available`) each take the next task not yet taken until none is left.
 
-    An exception from either is raised here once both have finished (``here``'s if
-    both fail).
+    Give the longest tasks first. A helper slowed by other work on its core takes
+    fewer, and one that has not started when this thread has run out of tasks takes
+    none. The first exception (this thread's first) is raised once the helper has
+    finished the task it was on; no task is begun after an exception.
     """
-    if not available() or not _BUSY.acquire(blocking=False):
-        return here(), there()
+    n = len(tasks)
+    if n < 2 or not available() or not _BUSY.acquire(blocking=False):
+        return [t() for t in tasks]
+    results: list[T | None] = [None] * n
+    lock = threading.Lock()
+    state = {"next": 0}
+
+    def work() -> None:
+        while True:
+            with lock:
+                i = state["next"]
+                if i >= n:
+                    return
+                state["next"] = i + 1
+            try:
+                results[i] = tasks[i]()
+            except BaseException:
+                with lock:
+                    state["next"] = n  # nobody begins another task
+                raise
+
     try:
-        future = _pool().submit(there)
+        future = _pool().submit(work)
         try:
-            a = here()
-        except BaseException:
-            wait([future])  # the helper's piece finishes before the caller moves on
-            raise
-        b = future.result()
+            work()
+        finally:
+            if not future.cancel():
+                wait([future])
+        if not future.cancelled():
+            future.result()  # the helper's exception, if it had one
     finally:
         _BUSY.release()
-    return a, b
+    return results  # type: ignore[return-value]
 
 
-__all__ = ["ENV_VAR", "available", "both", "cores", "enable"]
+def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+    """``(here(), there())`` shared with the helper as :func:`share` does: ``here`` is
+    begun first (in this thread, unless the helper is quicker to it)."""
+    a, b = share([here, there])
+    return a, b  # type: ignore[return-value]
+
+
+__all__ = ["ENV_VAR", "available", "both", "cores", "enable", "share"]

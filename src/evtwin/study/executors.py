@@ -9,8 +9,8 @@
   dask-kubernetes) or a :class:`distributed.LocalCluster` started for the run.
 
 Each is a context manager yielding the executor and whether its workers are other
-processes (who then run the compiled loop on one thread each: the pool already
-fills the cores).
+processes (who then run the compiled loop on one thread each, their spare core off
+(:mod:`evtwin.sim.spare_core`): the pool already fills the cores).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
+
+from ..sim import spare_core
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -54,7 +56,13 @@ def serial() -> Iterator[tuple[Executor, bool]]:
 @contextmanager
 def process_pool(workers: int | None = None) -> Iterator[tuple[Executor, bool]]:
     n = workers or default_workers()
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    # A worker per core already: a worker's spare-core helper would only take turns.
+    pool = ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=spare_core.enable,
+        initargs=(False,),
+    )
     try:
         yield pool, True
     finally:
@@ -76,6 +84,7 @@ def dask_executor(
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            env={spare_core.ENV_VAR: "0"},  # a worker per core, as in process_pool
         )
         client = Client(cluster)
     else:
