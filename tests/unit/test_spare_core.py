@@ -175,3 +175,26 @@ def test_a_piece_the_helper_has_not_started_is_taken_back(two_cores: None) -> No
     finally:
         release.set()
         blocker.result()
+
+
+def test_no_helper_while_every_core_is_occupied(two_cores: None) -> None:
+    """A web server's two simulation slots both busy: no third thread."""
+    with spare_core.occupying():
+        assert spare_core.available()  # one slot busy: the other core is free
+        with spare_core.occupying():
+            assert not spare_core.available()
+            me = threading.current_thread().name
+            assert spare_core.both(_thread, _thread) == (me, me)
+        assert spare_core.available()
+    assert spare_core._OCCUPIED == 0
+
+
+def test_a_simulation_slot_occupies_a_core() -> None:
+    from evtwin.api.slots import simulates
+
+    @simulates
+    def inside() -> int:
+        return spare_core._OCCUPIED
+
+    assert inside() == 1
+    assert spare_core._OCCUPIED == 0

@@ -6,7 +6,8 @@ simulations at once take no less time than two, but
 they make every other request (a vehicle list, a saved build) wait its turn among
 them. Requests that simulate queue here instead, first come first served, and the
 cheap ones pass by: under load the app stays responsive, and no simulation is
-refused or dropped.
+refused or dropped. A slot counts as a busy core for :mod:`evtwin.sim.spare_core`, whose
+helper thread then works only while a slot is free.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import os
 import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+from ..sim import spare_core
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -32,7 +35,7 @@ def simulates(fn: Callable[P, T]) -> Callable[P, T]:
 
     @functools.wraps(fn)
     def in_slot(*args: P.args, **kwargs: P.kwargs) -> T:
-        with _slots:
+        with _slots, spare_core.occupying():
             return fn(*args, **kwargs)
 
     return in_slot

@@ -17,16 +17,18 @@ results are the same however they ran.
 
 ``EVTWIN_SPARE_CORE=0`` in the environment (or :func:`enable` with False) keeps all the
 work in the caller's thread: for a server already running one worker process per core,
-where the helpers would only take turns with the other workers (under full load the
-helper cost some 5 % of throughput, measured with ``benchmarks/api_load.py``).
+where the helpers would only take turns with the other workers. Within one process,
+work that keeps a core busy (each of the web API's simulation slots) is counted with
+:func:`occupying`, and the helper takes a core only while one is left over.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from typing import TypeVar
 
 A = TypeVar("A")
@@ -40,6 +42,9 @@ ENV_VAR = "EVTWIN_SPARE_CORE"
 _BUSY = threading.Lock()
 #: Set by :func:`enable`; None: as the environment says.
 _ENABLED: bool | None = None
+#: Open :func:`occupying` blocks: cores this process's own callers keep busy.
+_OCCUPIED = 0
+_OCCUPIED_LOCK = threading.Lock()
 _POOL_LOCK = threading.Lock()
 _POOL: ThreadPoolExecutor | None = None
 
@@ -59,8 +64,8 @@ def enable(flag: bool | None) -> None:
 
 
 def available() -> bool:
-    """Whether :func:`both` may hand work to the helper: it is enabled and the process
-    may run on a second core.
+    """Whether :func:`share` may hand work to the helper: it is enabled, the process
+    may run on a second core, and its own :func:`occupying` blocks leave one free.
 
     Raises ValueError if the environment variable is neither 0 nor 1.
     """
@@ -70,7 +75,23 @@ def available() -> bool:
         if value not in ("0", "1"):
             raise ValueError(f"{ENV_VAR} must be 0 or 1, got {value!r}")
         on = value == "1"
-    return on and cores() >= 2
+    n = cores()
+    return on and n >= 2 and n > _OCCUPIED
+
+
+@contextmanager
+def occupying() -> Iterator[None]:
+    """Count this block as keeping a core busy (a web server's simulation slot): the
+    helper takes a core only while fewer such blocks are open than the process has
+    cores, so a server whose every slot simulates gets no third thread."""
+    global _OCCUPIED
+    with _OCCUPIED_LOCK:
+        _OCCUPIED += 1
+    try:
+        yield
+    finally:
+        with _OCCUPIED_LOCK:
+            _OCCUPIED -= 1
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -145,4 +166,4 @@ def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     return a, b  # type: ignore[return-value]
 
 
-__all__ = ["ENV_VAR", "available", "both", "cores", "enable", "share"]
+__all__ = ["ENV_VAR", "available", "both", "cores", "enable", "occupying", "share"]
