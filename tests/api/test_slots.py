@@ -46,3 +46,19 @@ def test_the_route_keeps_its_signature_and_errors() -> None:
             route("x", n=2)
     # The slot is given back after an error: SLOTS more calls still get in at once.
     test_no_more_than_slots_run_at_once()
+
+
+def test_a_started_server_freezes_what_it_started_with() -> None:
+    """The objects a server starts with are kept out of the garbage collector's full
+    passes (each took 100-170 ms over them on the development machine)."""
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    from evtwin.api import create_app
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    with TestClient(create_app()) as client:
+        assert gc.get_freeze_count() > 10_000
+        assert client.get("/api/vehicles").status_code == 200

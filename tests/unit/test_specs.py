@@ -113,3 +113,19 @@ def test_every_shipped_vehicle_loads_and_is_sourced(name: str) -> None:
     spec = load_vehicle(name)
     assert spec.id == name
     assert spec.sources, "a shipped vehicle cites its sources"
+
+
+def test_a_drag_that_would_hold_the_car_still_is_refused() -> None:
+    """No-load drag beyond a tenth of the motor's peak torque at the wheels (here 4,789
+    N m on a rear axle good for 3,410) is no drive unit: the car could not move, and
+    its range would be a division by zero. Found by the property test of bad input."""
+    rear = GOOD.index("rear_axle:")
+    text = GOOD[:rear] + GOOD[rear:].replace(
+        "drag_torque_nm: {value: 1.5, source: test}",
+        "drag_torque_nm: {value: 4789, source: test}",
+        1,
+    )
+    msg = _error(text)
+    assert "rear_axle" in msg
+    assert "drag_torque_nm (4789 N m at the wheels)" in msg
+    assert "341 N m" in msg

@@ -8,6 +8,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 
 from .. import __version__
@@ -36,6 +40,16 @@ for _module in (
     router.include_router(_module.router)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # What exists when the server starts (modules, shipped specs: some 200,000 objects)
+    # lives as long as the server. Frozen, the garbage collector's full passes skip it:
+    # each pass over it took 100-170 ms here, a pause for whichever request met it.
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app() -> FastAPI:
     """A FastAPI application serving :data:`router` under ``/api``, with the schema at
     ``/api/openapi.json``, interactive docs at ``/api/docs`` and 4xx (never 500) for bad
@@ -48,6 +62,7 @@ def create_app() -> FastAPI:
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
         default_response_class=SafeJSONResponse,
+        lifespan=_lifespan,
     )
     app.include_router(router, prefix=PREFIX)
     install_error_handlers(app)

@@ -142,3 +142,19 @@ class Axle(SpecModel):
     gear_efficiency: EfficiencyFigure
     drag_torque_nm: NonNegativeFigure
     disconnect: bool = False
+
+    @model_validator(mode="after")
+    def _drag_below_drive(self) -> Axle:
+        # No-load drag is a few N m at the wheels (2-5 in the shipped files, against
+        # thousands the motor drives through the reduction). A tenth of the motor's peak
+        # torque at the wheels is no drive unit, and a drag beyond its torque would hold
+        # the car still: a car that cannot move has no range to report.
+        limit = 0.1 * self.motor.peak_torque_nm.value * self.ratio.value
+        d = self.drag_torque_nm
+        top = d.high if d.high is not None else d.value
+        if top >= limit:
+            raise ValueError(
+                f"drag_torque_nm ({top:g} N m at the wheels) must be below a tenth of the "
+                f"motor's peak torque at the wheels ({limit:g} N m)"
+            )
+        return self
