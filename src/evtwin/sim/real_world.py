@@ -680,7 +680,12 @@ class _Replays:
         k0 = np.array([r.k for r in runs], dtype=np.int64)
         soc0 = np.array([r.soc for r in runs])
         k_end = np.array([self.plans[i].n_max for i in rows], dtype=np.int64)
-        halves = self._halves(which, k0, soc0, k_end)
+        halves = None
+        if which.size >= 2 and spare_core.available():
+            c = self.consts[which]
+            energy = (soc0 - c[:, _C_FLOOR]) * c[:, _C_CAPACITY]
+            left = energy / np.maximum(self.step_energy[which], 1.0)
+            halves = _halves(np.clip(left, 0.0, k_end - k0))
         if halves is None:
             out = self._compiled(which, k0, soc0, k_end)
         else:
@@ -722,34 +727,24 @@ class _Replays:
             )
         )
 
-    def _halves(
-        self,
-        rows: NDArray[np.int64],
-        k0: NDArray[np.int64],
-        soc0: NDArray[np.float64],
-        k_end: NDArray[np.int64],
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
-        """Positions in ``rows`` of two halves of about equal work (the longest run first
-        to the lighter half); None when the lighter would not repay the hand-over."""
-        if rows.size < 2 or not spare_core.available():
-            return None
-        c = self.consts[rows]
-        left = (soc0 - c[:, _C_FLOOR]) * c[:, _C_CAPACITY] / np.maximum(self.step_energy[rows], 1.0)
-        steps = np.clip(left, 0.0, k_end - k0)
-        halves: tuple[list[int], list[int]] = ([], [])
-        work = [0.0, 0.0]
-        for q in np.argsort(-steps, kind="stable"):
-            h = 0 if work[0] <= work[1] else 1
-            halves[h].append(int(q))
-            work[h] += float(steps[q])
-        if min(work) < _SPLIT_STEPS:
-            return None
-        return np.array(halves[0], dtype=np.int64), np.array(halves[1], dtype=np.int64)
-
 
 #: Steps the lighter half of a replay must have for the spare core to take it: a step is
 #: some 35 ns, the hand-over to the helper thread and back some tens of microseconds.
 _SPLIT_STEPS = 5000
+
+
+def _halves(steps: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """Positions of two halves of about equal ``steps`` (the longest run first to the
+    lighter half); None when the lighter would not repay the hand-over."""
+    halves: tuple[list[int], list[int]] = ([], [])
+    work = [0.0, 0.0]
+    for q in np.argsort(-steps, kind="stable"):
+        h = 0 if work[0] <= work[1] else 1
+        halves[h].append(int(q))
+        work[h] += float(steps[q])
+    if min(work) < _SPLIT_STEPS:
+        return None
+    return np.array(halves[0], dtype=np.int64), np.array(halves[1], dtype=np.int64)
 
 
 def _merged(

@@ -16,7 +16,6 @@ processes (who then run the compiled loop on one thread each, their spare core o
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -42,10 +41,7 @@ class SerialExecutor(Executor):
 
 def default_workers() -> int:
     """Every core this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS and Windows
-        return os.cpu_count() or 1
+    return spare_core.cores()
 
 
 @contextmanager
