@@ -257,21 +257,21 @@ def test_launches_split_over_two_cores_equal_the_launches_on_one(
 
     specs = [load_vehicle(v) for v in ("defender-sport", "jeep-recon", "skoda-enyaq-85x")]
     trailer = trailer_preset("caravan-1500").to_sim()
-    calls = {"both": 0}
-    both = spare_core.both
+    calls = {"split": 0}
+    share = spare_core.share
 
-    def counted(here: Any, there: Any) -> Any:
-        calls["both"] += 1
-        return both(here, there)
+    def counted(tasks: Any) -> Any:
+        calls["split"] += len(tasks) == 2
+        return share(tasks)
 
-    monkeypatch.setattr(spare_core, "both", counted)
+    monkeypatch.setattr(spare_core, "share", counted)
     monkeypatch.setattr(spare_core, "cores", lambda: 2)
     monkeypatch.setattr(spare_core, "_ENABLED", True)
     split = performance_batch(specs, trailer=trailer, record=record)
-    assert calls["both"] == 1
+    assert calls["split"] == 1
     spare_core.enable(False)
     one = performance_batch(specs, trailer=trailer, record=record)
-    assert calls["both"] == 1
+    assert calls["split"] == 1
     for a, b in zip(split, one, strict=True):
         if record:
             assert a.acceleration.trace_speed_kph is not None
@@ -284,3 +284,30 @@ def test_launches_split_over_two_cores_equal_the_launches_on_one(
                 a.towing.acceleration.trace_speed_kph, b.towing.acceleration.trace_speed_kph
             )
         assert a.to_dict() == b.to_dict()
+
+
+@pytest.mark.parametrize("spare", [True, False])
+@pytest.mark.parametrize("towing", [False, True])
+def test_performance_and_other_work_gives_each_result_it_has_alone(
+    spare: bool, towing: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The launch runs on the spare core while this thread does other work: the figures
+    are performance's own to the bit, and the other work ran here and is returned."""
+    import threading
+
+    from evtwin.sim import spare_core
+    from evtwin.sim.performance import performance, performance_and
+
+    spec = load_vehicle("defender-sport")
+    trailer = trailer_preset("caravan-1500").to_sim() if towing else None
+    monkeypatch.setattr(spare_core, "cores", lambda: 2)
+    spare_core.enable(spare)
+    try:
+        perf, other = performance_and(
+            lambda: threading.current_thread().name, spec, payload_kg=123.4, trailer=trailer
+        )
+    finally:
+        spare_core.enable(None)
+    assert other == threading.current_thread().name
+    alone = performance(spec, payload_kg=123.4, trailer=trailer)
+    assert perf.to_dict() == alone.to_dict()

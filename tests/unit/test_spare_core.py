@@ -198,3 +198,105 @@ def test_a_simulation_slot_occupies_a_core() -> None:
 
     assert inside() == 1
     assert spare_core._OCCUPIED == 0
+
+
+def test_beside_gives_the_helper_its_tasks_while_here_runs(two_cores: None) -> None:
+    """Each waits for the other to begin, so the two overlap; ``here`` runs in the
+    caller's thread."""
+    here_began = threading.Event()
+    there_began = threading.Event()
+
+    def there() -> str:
+        there_began.set()
+        assert here_began.wait(30.0)
+        return _thread()
+
+    def here() -> str:
+        here_began.set()
+        assert there_began.wait(30.0)
+        return _thread()
+
+    out, (helper,) = spare_core.beside(here, [there])
+    assert out == threading.current_thread().name
+    assert helper.startswith("evtwin-spare-core")
+
+
+def test_beside_takes_back_what_the_helper_has_not_begun(two_cores: None) -> None:
+    """The helper held up: once ``here`` is done, the caller does every task, in order."""
+    release = threading.Event()
+    blocker = spare_core._pool().submit(release.wait, 30.0)
+    order: list[str] = []
+    try:
+        out, results = spare_core.beside(
+            lambda: order.append("here") or 0,
+            [lambda i=i: order.append(f"task {i}") or i for i in (1, 2, 3)],
+        )
+    finally:
+        release.set()
+        blocker.result()
+    assert (out, results) == (0, [1, 2, 3])
+    assert order == ["here", "task 1", "task 2", "task 3"]
+
+
+def test_share_within_beside_queues_behind_its_tasks(two_cores: None) -> None:
+    """A :func:`share` inside ``here`` gives the helper its tasks after beside's own (the
+    helper is not free to anybody else meanwhile) and every result comes back."""
+    seen: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def task(name: str) -> str:
+        with lock:
+            seen.append((name, _thread()))
+        time.sleep(0.002)
+        return name
+
+    def here() -> list[str]:
+        assert not spare_core._BUSY.acquire(blocking=False)  # held for this caller
+        return spare_core.share([lambda n=n: task(f"s{n}") for n in range(6)])
+
+    out, results = spare_core.beside(here, [lambda: task("b0"), lambda: task("b1")])
+    assert out == [f"s{n}" for n in range(6)]
+    assert results == ["b0", "b1"]
+    assert spare_core._BUSY.acquire(blocking=False)  # free again
+    spare_core._BUSY.release()
+    assert spare_core._OWNER.depth == 0
+
+
+def test_beside_without_the_helper_runs_here_then_the_tasks(two_cores: None) -> None:
+    order: list[str] = []
+    with spare_core._BUSY:  # another caller has it
+        out, results = spare_core.beside(
+            lambda: order.append("here") or "h", [lambda: order.append("t") or "t"]
+        )
+    assert (out, results, order) == ("h", ["t"], ["here", "t"])
+
+
+def test_a_failure_in_here_begins_no_further_task_and_frees_the_helper(two_cores: None) -> None:
+    ran: list[int] = []
+    started = threading.Event()
+
+    def task(i: int) -> int:
+        started.set()
+        time.sleep(0.2)
+        ran.append(i)
+        return i
+
+    def here() -> None:
+        assert started.wait(30.0)
+        raise ValueError("here failed")
+
+    with pytest.raises(ValueError, match="here failed"):
+        spare_core.beside(here, [lambda i=i: task(i) for i in range(5)])
+    assert ran == [0]  # the helper finished the task it was on, and began no other
+    assert spare_core._BUSY.acquire(blocking=False)
+    spare_core._BUSY.release()
+
+
+def test_a_failure_of_a_helper_task_is_raised_after_here(two_cores: None) -> None:
+    def fail() -> None:
+        raise KeyError("there failed")
+
+    with pytest.raises(KeyError, match="there failed"):
+        spare_core.beside(lambda: None, [fail])
+    assert spare_core._BUSY.acquire(blocking=False)
+    spare_core._BUSY.release()

@@ -255,5 +255,6 @@ def _charge_steps(  # type: ignore[no-untyped-def]
             temp[m, k + 1] = t + q0 * dt / prm[K_HEAT_CAPACITY] * share
 
 
-#: The loop compiled (once per machine: numba caches it beside this file).
-charge_kernel: Any = njit(cache=True)(_charge_steps)
+#: The loop compiled (once per machine: numba caches it beside this file), releasing the
+#: GIL while it runs (it touches no Python object): the web server's other requests go on.
+charge_kernel: Any = njit(cache=True, nogil=True)(_charge_steps)

@@ -627,7 +627,8 @@ def _slow_step(s, j, maps, m, t_max_tab, t_min_tab, h, inv_h, cos_g, sin_g, vt):
     s[_R_LIMITED, j] = 1.0 if limited else 0.0
 
 
-# nogil: touches no Python object, so the web server's other requests run meanwhile.
+# nogil only matters where Python calls in (drive_serial and drive_parallel below); a
+# compiled caller runs this as it is.
 @njit(fastmath=_FAST, error_model="numpy", cache=True, nogil=True)
 def _drive_chunk(  # type: ignore[no-untyped-def]
     lo,
@@ -1061,8 +1062,10 @@ def _renamed(func: Any, name: str) -> Any:
 
 
 #: The kernel compiled twice from one source: serially for small batches (no
-#: thread start-up cost) and in parallel over the batch for large ones.
-drive_serial = njit(fastmath=_FAST, cache=True)(_renamed(drive_kernel, "drive_serial"))
-drive_parallel = njit(fastmath=_FAST, cache=True, parallel=True)(
+#: thread start-up cost) and in parallel over the batch for large ones. Both release the
+#: GIL (they touch no Python object): the web server's other requests and the spare
+#: core's helper thread run meanwhile.
+drive_serial = njit(fastmath=_FAST, cache=True, nogil=True)(_renamed(drive_kernel, "drive_serial"))
+drive_parallel = njit(fastmath=_FAST, cache=True, parallel=True, nogil=True)(
     _renamed(drive_kernel, "drive_parallel")
 )

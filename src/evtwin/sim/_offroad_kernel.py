@@ -719,7 +719,8 @@ def run_one(  # type: ignore[no-untyped-def]
     return rec
 
 
-@njit(cache=True)
+# nogil: touches no Python object, so the web server's other requests run meanwhile.
+@njit(cache=True, nogil=True)
 def run_batch(params, rows, prof, dc, n_steps, dt, record_every, traces, summary, n_rec):  # type: ignore[no-untyped-def]
     """Run every case of a batch (serially: cases are short and few)."""
     for k in range(params.shape[0]):

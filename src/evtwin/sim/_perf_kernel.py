@@ -797,7 +797,7 @@ def launch_run(  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def launch_run_reference(  # type: ignore[no-untyped-def]
     params,
     cap,
@@ -961,7 +961,7 @@ def _launch(  # type: ignore[no-untyped-def]
     return t_speed, t_dist, v_dist, shares, peak, soc_end, trace
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def top_speed(params, cap, power, axle, w_top, battery, v_hi):  # type: ignore[no-untyped-def]
     """Highest speed [m/s] at which each case can still accelerate (bisection), its limit
     label, and whether it was still accelerating at ``v_hi[b]`` (then it returns v_hi)."""
@@ -994,7 +994,7 @@ def top_speed(params, cap, power, axle, w_top, battery, v_hi):  # type: ignore[n
     return out, labels, capped
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def steepest_grade(params, cap, power, axle, w_top, battery, speed):  # type: ignore[no-untyped-def]
     """Steepest grade [-] each case can climb at a steady ``speed[b]`` [m/s] (bisection on
     the grade up to 10, i.e. 84 degrees), and the limit that stops it there.
@@ -1020,7 +1020,7 @@ def steepest_grade(params, cap, power, axle, w_top, battery, speed):  # type: ig
     return out, labels
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def top_speed_reference(params, cap, power, axle, w_top, battery, v_hi):  # type: ignore[no-untyped-def]
     """:func:`top_speed` by full bisections (the definition the fast path is held to)."""
     n = params.shape[0]
@@ -1056,7 +1056,7 @@ def top_speed_reference(params, cap, power, axle, w_top, battery, v_hi):  # type
     return out, labels, capped
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def steepest_grade_reference(params, cap, power, axle, w_top, battery, speed):  # type: ignore[no-untyped-def]
     """:func:`steepest_grade` by full bisections (the definition the fast path is held
     to)."""

@@ -29,9 +29,10 @@ its peak friction) are the driver-and-software assumptions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -513,6 +514,8 @@ def _label(code: int) -> Limit:
     return pk.LIMITS[int(code)]  # type: ignore[return-value]
 
 
+U = TypeVar("U")
+
 _SPEEDS = np.array([50.0 * MPH, 60.0 * MPH, 70.0 * MPH, 100.0 * KPH])
 _DISTANCES = np.array([ROLLOUT_M, ROLLOUT_M + QUARTER_MILE_M])
 
@@ -524,7 +527,10 @@ def _acceleration_runs(
     governors: Sequence[float],
     record: bool,
     reference: bool = False,
-) -> list[AccelerationResult]:
+    meanwhile: Callable[[], U] | None = None,
+) -> tuple[list[AccelerationResult], U | None]:
+    """The launch runs, and ``meanwhile()`` run in this thread while the spare core takes
+    them (:func:`.spare_core.beside`)."""
     cases = _Cases()
     for veh, mu, tr, gov in zip(vehicles, mus, trailers, governors, strict=True):
         cases.add(veh, "peak", mu, tr, gov)
@@ -551,13 +557,16 @@ def _acceleration_runs(
         )
 
     n = len(vehicles)
+    pieces = [partial(launch, slice(0, n))]
     if n >= 2 and spare_core.available():
-        # Each run is its own (a row of the arrays): half of them on the spare core.
+        # Each run is its own (a row of the arrays): two pieces, one for the spare core.
         h = (n + 1) // 2
-        first, second = spare_core.both(lambda: launch(slice(0, h)), lambda: launch(slice(h, n)))
-        runs = tuple(np.concatenate([x, y]) for x, y in zip(first, second, strict=True))
+        pieces = [partial(launch, slice(0, h)), partial(launch, slice(h, n))]
+    if meanwhile is None:
+        other, parts = None, spare_core.share(pieces)
     else:
-        runs = launch(slice(0, n))
+        other, parts = spare_core.beside(meanwhile, pieces)
+    runs = tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
     t_s, t_d, v_d, shares, peak, soc_end, trace = runs
     out = []
     for b, veh in enumerate(vehicles):
@@ -592,7 +601,7 @@ def _acceleration_runs(
                 trace_speed_kph=vv,
             )
         )
-    return out
+    return out, other
 
 
 def _grades(
@@ -687,6 +696,37 @@ def performance_batch(
     reference: bool = False,
 ) -> tuple[PerformanceResult, ...]:
     """:func:`performance` for many vehicles, each procedure one compiled call for all."""
+    return _performance_batch(
+        specs,
+        None,
+        soc=soc,
+        temperature_c=temperature_c,
+        trailer=trailer,
+        surface=surface,
+        payload_kg=payload_kg,
+        hold_speed_kph=hold_speed_kph,
+        top_speed_limit_kph=top_speed_limit_kph,
+        record=record,
+        reference=reference,
+    )[0]
+
+
+def _performance_batch(
+    specs: Sequence[VehicleSpec],
+    meanwhile: Callable[[], U] | None,
+    *,
+    soc: float,
+    temperature_c: float,
+    trailer: Trailer | None,
+    surface: str,
+    payload_kg: float,
+    hold_speed_kph: float,
+    top_speed_limit_kph: Sequence[float | None] | float | None,
+    record: bool,
+    reference: bool,
+) -> tuple[tuple[PerformanceResult, ...], U | None]:
+    """:func:`performance_batch`, and ``meanwhile()`` while the launch runs are on the
+    spare core."""
     _check_inputs(soc, temperature_c, payload_kg, hold_speed_kph, trailer)
     mu = friction_coefficient(surface).value
     if not specs:
@@ -716,7 +756,9 @@ def performance_batch(
         runs_mu += [mu] * n
         runs_tr += [trailer] * n
         runs_gov += gov_si
-    runs = _acceleration_runs(runs_v, runs_mu, runs_tr, runs_gov, record, reference)
+    runs, other = _acceleration_runs(
+        runs_v, runs_mu, runs_tr, runs_gov, record, reference, meanwhile
+    )
 
     names = list(SURFACES)
     g_v = [v for v in vehicles for _ in names]
@@ -774,7 +816,7 @@ def performance_batch(
                 chassis=veh.chassis,
             )
         )
-    return tuple(results)
+    return tuple(results), other
 
 
 def performance(
@@ -832,6 +874,35 @@ def performance(
     )[0]
 
 
+def performance_and(
+    other: Callable[[], U],
+    spec: VehicleSpec,
+    *,
+    soc: float = 0.9,
+    temperature_c: float = 20.0,
+    trailer: Trailer | None = None,
+    payload_kg: float = DRIVER_MASS_KG,
+) -> tuple[PerformanceResult, U]:
+    """``(performance(spec, ...), other())``, ``other`` run in this thread while the spare
+    core drives the launch runs (:func:`.spare_core.beside`): a caller with Python work
+    of its own (the set-up of drives until empty) overlaps the two. Each result is the
+    one it has alone."""
+    results, out = _performance_batch(
+        [spec],
+        other,
+        soc=soc,
+        temperature_c=temperature_c,
+        trailer=trailer,
+        surface="dry_asphalt",
+        payload_kg=payload_kg,
+        hold_speed_kph=50.0,
+        top_speed_limit_kph=None,
+        record=False,
+        reference=False,
+    )
+    return results[0], out  # type: ignore[return-value]
+
+
 __all__ = [
     "DRIVER_MASS_KG",
     "LAUNCH_TORQUE_RAMP_S",
@@ -843,5 +914,6 @@ __all__ = [
     "TowingResult",
     "Trailer",
     "performance",
+    "performance_and",
     "performance_batch",
 ]

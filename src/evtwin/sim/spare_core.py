@@ -6,6 +6,9 @@ and the launch runs of a car alone and towing are two more. On a machine with mo
 than one core, :func:`share` (and :func:`both`, for two pieces) lets a helper thread
 take pieces beside the caller's thread, each taking the next piece not yet taken, so
 the call takes about as long as the longer share instead of the whole.
+:func:`beside` gives the helper compiled work that is ready while the caller's
+thread goes on with Python work that does not need it (the launch runs of a car while
+its drives until empty are set up), so that the two overlap.
 
 One helper serves the whole process. When it is already busy (another request of the
 web server is using it) or the process may use only one core, the caller does every
@@ -29,17 +32,20 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
 T = TypeVar("T")
+U = TypeVar("U")
 
 #: The environment variable that turns the helper off ("0") or on ("1", the default).
 ENV_VAR = "EVTWIN_SPARE_CORE"
 
-#: Held while the helper works on a caller's piece.
+#: Held while a caller has the helper (for :func:`share`, or all through :func:`beside`).
 _BUSY = threading.Lock()
+#: How deep this thread is in calls holding the helper.
+_OWNER = threading.local()
 #: Set by :func:`enable`; None: as the environment says.
 _ENABLED: bool | None = None
 #: Open :func:`occupying` blocks: cores this process's own callers keep busy.
@@ -105,14 +111,89 @@ def _pool() -> ThreadPoolExecutor:
 def _forget_after_fork() -> None:
     # A forked child has no helper thread (only the parent's record of it) and may have
     # inherited the lock held; it starts afresh.
-    global _POOL, _BUSY, _POOL_LOCK
+    global _POOL, _BUSY, _POOL_LOCK, _OWNER
     _POOL = None
     _BUSY = threading.Lock()
+    _OWNER = threading.local()
     _POOL_LOCK = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+class _Pieces(Generic[T]):
+    """Tasks taken one at a time, each by whichever thread asks next."""
+
+    def __init__(self, tasks: Sequence[Callable[[], T]]) -> None:
+        self.tasks = tasks
+        self.results: list[T | None] = [None] * len(tasks)
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def work(self) -> None:
+        """Do the next task not yet taken until none is left; after a failure (this
+        thread's or another's) no task is begun."""
+        n = len(self.tasks)
+        while True:
+            with self._lock:
+                i = self._next
+                if i >= n:
+                    return
+                self._next = i + 1
+            try:
+                self.results[i] = self.tasks[i]()
+            except BaseException:
+                self.stop()
+                raise
+
+    def stop(self) -> None:
+        """Begin no further task."""
+        with self._lock:
+            self._next = len(self.tasks)
+
+
+def _owned() -> bool:
+    """Whether this thread holds the helper (inside :func:`beside`'s ``here``)."""
+    return getattr(_OWNER, "depth", 0) > 0
+
+
+def _claim() -> bool:
+    """Take the helper for this thread, if it is free and :func:`available`."""
+    if not available():
+        return False
+    if _owned():
+        _OWNER.depth += 1
+        return True
+    if not _BUSY.acquire(blocking=False):
+        return False
+    _OWNER.depth = 1
+    return True
+
+
+def _unclaim() -> None:
+    _OWNER.depth -= 1
+    if _OWNER.depth == 0:
+        _BUSY.release()
+
+
+def _with_helper(pieces: _Pieces[T], here: Callable[[], U]) -> U:
+    """``here()`` then ``pieces.work()`` in this thread, the helper taking pieces
+    meanwhile (queued behind what this thread gave it before); waits for the helper's
+    piece, cancels its turn if it has not begun, and raises the first failure."""
+    future = _pool().submit(pieces.work)
+    try:
+        out = here()
+        pieces.work()
+    except BaseException:
+        pieces.stop()
+        raise
+    finally:
+        if not future.cancel():
+            wait([future])
+    if not future.cancelled():
+        future.result()  # the helper's exception, if it had one
+    return out
 
 
 def share(tasks: Sequence[Callable[[], T]]) -> list[T]:
@@ -123,40 +204,18 @@ def share(tasks: Sequence[Callable[[], T]]) -> list[T]:
     fewer, and one that has not started when this thread has run out of tasks takes
     none. The first exception (this thread's first) is raised once the helper has
     finished the task it was on; no task is begun after an exception.
+
+    Inside :func:`beside`'s ``here``, the helper takes these tasks once it is done
+    with the ones ``beside`` gave it.
     """
-    n = len(tasks)
-    if n < 2 or not available() or not _BUSY.acquire(blocking=False):
+    if len(tasks) < 2 or not _claim():
         return [t() for t in tasks]
-    results: list[T | None] = [None] * n
-    lock = threading.Lock()
-    state = {"next": 0}
-
-    def work() -> None:
-        while True:
-            with lock:
-                i = state["next"]
-                if i >= n:
-                    return
-                state["next"] = i + 1
-            try:
-                results[i] = tasks[i]()
-            except BaseException:
-                with lock:
-                    state["next"] = n  # nobody begins another task
-                raise
-
+    pieces = _Pieces(tasks)
     try:
-        future = _pool().submit(work)
-        try:
-            work()
-        finally:
-            if not future.cancel():
-                wait([future])
-        if not future.cancelled():
-            future.result()  # the helper's exception, if it had one
+        _with_helper(pieces, lambda: None)
     finally:
-        _BUSY.release()
-    return results  # type: ignore[return-value]
+        _unclaim()
+    return pieces.results  # type: ignore[return-value]
 
 
 def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
@@ -166,4 +225,26 @@ def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     return a, b  # type: ignore[return-value]
 
 
-__all__ = ["ENV_VAR", "available", "both", "cores", "enable", "occupying", "share"]
+def beside(here: Callable[[], U], there: Sequence[Callable[[], T]]) -> tuple[U, list[T]]:
+    """``here()``, and each task of ``there`` (in order): the helper takes the tasks
+    while this thread runs ``here``, then this thread takes those the helper has not
+    begun.
+
+    For compiled work ready before Python work that does not need it (the launch runs
+    of a car beside the set-up of its drives until empty): the two overlap. Calls of
+    :func:`share` within ``here`` give the helper their tasks after these. Without the
+    helper (busy, turned off, one core), ``here`` runs first and then every task.
+    Failures are raised as :func:`share` raises them.
+    """
+    if not there or not _claim():
+        out = here()
+        return out, [t() for t in there]
+    pieces = _Pieces(there)
+    try:
+        out = _with_helper(pieces, here)
+    finally:
+        _unclaim()
+    return out, pieces.results  # type: ignore[return-value]
+
+
+__all__ = ["ENV_VAR", "available", "beside", "both", "cores", "enable", "occupying", "share"]

@@ -28,7 +28,7 @@ from ..sim.charge_result import ChargeResult
 from ..sim.chargers import HPC_350, Charger
 from ..sim.charging import charge_session
 from ..sim.label import epa_label, usable_energy, wltp
-from ..sim.performance import PerformanceResult, performance
+from ..sim.performance import PerformanceResult, performance_and
 from ..sim.prepare import DRIVER_MASS_KG, LruCache
 from ..sim.real_world import (
     RangeRun,
@@ -233,13 +233,19 @@ def figures_with(
     Each run's result is the one it has alone.
     """
     fixed = _unladen(spec, charger)
-    perf = performance(spec, payload_kg=DRIVER_MASS_KG + load_kg, trailer=trailer)
     runs = matrix_runs(spec, payload_kg=load_kg)
     n_matrix = len(runs)
     if trailer is not None:
         runs += towing_runs(spec, trailer, payload_kg=load_kg)
     n_own = len(runs)
-    driven = drive_until_empty_many([*runs, *also])
+    # The launch runs take the spare core while this thread sets up the drives until
+    # empty (then it joins their replay).
+    perf, driven = performance_and(
+        lambda: drive_until_empty_many([*runs, *also]),
+        spec,
+        payload_kg=DRIVER_MASS_KG + load_kg,
+        trailer=trailer,
+    )
     towing = (driven[n_matrix], driven[n_matrix + 1]) if trailer is not None else None
     out = Figures(
         vehicle=spec.id,
