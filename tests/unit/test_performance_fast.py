@@ -257,21 +257,23 @@ def test_launches_split_over_two_cores_equal_the_launches_on_one(
 
     specs = [load_vehicle(v) for v in ("defender-sport", "jeep-recon", "skoda-enyaq-85x")]
     trailer = trailer_preset("caravan-1500").to_sim()
-    calls = {"split": 0}
-    share = spare_core.share
+    from evtwin.sim import _perf_kernel
 
-    def counted(tasks: Any) -> Any:
-        calls["split"] += len(tasks) == 2
-        return share(tasks)
+    rows: list[int] = []
+    launch_run = _perf_kernel.launch_run
 
-    monkeypatch.setattr(spare_core, "share", counted)
+    def counted(params: Any, *args: Any) -> Any:
+        rows.append(len(params))
+        return launch_run(params, *args)
+
+    monkeypatch.setattr(_perf_kernel, "launch_run", counted)
     monkeypatch.setattr(spare_core, "cores", lambda: 2)
     monkeypatch.setattr(spare_core, "_ENABLED", True)
     split = performance_batch(specs, trailer=trailer, record=record)
-    assert calls["split"] == 1
+    assert sorted(rows) == [3, 3]  # three cars alone, three towing: two calls
     spare_core.enable(False)
     one = performance_batch(specs, trailer=trailer, record=record)
-    assert calls["split"] == 1
+    assert sorted(rows) == [3, 3, 6]
     for a, b in zip(split, one, strict=True):
         if record:
             assert a.acceleration.trace_speed_kph is not None

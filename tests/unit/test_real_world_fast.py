@@ -10,7 +10,7 @@ the 0.2 % a figure shown to 0.1 km would need.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -201,28 +201,36 @@ def test_runs_driven_in_one_batch_equal_each_driven_alone(vehicle: str) -> None:
 
 
 def test_runs_split_over_two_cores_equal_the_runs_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a second core the replay's runs go in two halves, one on the spare core;
-    every figure is the same to the bit as on one core."""
+    """With a second core the replay's runs are handed out a run a piece, to this thread
+    and the spare core; every figure is the same to the bit as on one core."""
     from evtwin.sim import spare_core
 
     spec = load_vehicle("defender-sport")
     trailer = trailer_preset("box-trailer-750").to_sim()
     runs = rw.matrix_runs(spec, payload_kg=75.0) + rw.towing_runs(spec, trailer, payload_kg=75.0)
     runs.append(rw.custom_run(spec, temperature_c=2.0, speed=120.0 * KPH, payload_kg=75.0))
-    calls = {"both": 0}
-    both = spare_core.both
+    pieces: list[int] = []
+    share = spare_core.share
 
-    def counted(here: Callable[[], Any], there: Callable[[], Any]) -> tuple[Any, Any]:
-        calls["both"] += 1
-        return both(here, there)
+    def counted(tasks: Sequence[Callable[[], Any]]) -> list[Any]:
+        pieces.append(len(tasks))
+        return share(tasks)
 
-    monkeypatch.setattr(spare_core, "both", counted)
+    monkeypatch.setattr(spare_core, "share", counted)
     monkeypatch.setattr(spare_core, "cores", lambda: 2)
     monkeypatch.setattr(spare_core, "_ENABLED", True)
     split = rw.drive_until_empty_many(runs)
-    assert calls["both"] >= 1
-    n = calls["both"]
+    assert pieces
+    assert pieces[0] >= 4  # the first round: most of the eight runs alone
+    n = len(pieces)
     spare_core.enable(False)
     one = rw.drive_until_empty_many(runs)
-    assert calls["both"] == n  # turned off: no split
+    assert len(pieces) == n  # turned off: not handed out
     assert split == one
+
+
+def test_replay_pieces_put_the_longest_first_and_the_short_together() -> None:
+    steps = np.array([13_000.0, 78_000.0, 300.0, 45_000.0, 900.0])
+    assert [p.tolist() for p in rw._pieces(steps)] == [[1], [3], [0], [4, 2]]
+    assert rw._pieces(np.array([78_000.0, 300.0, 900.0])) is None  # nothing to hand out
+    assert rw._pieces(np.array([78_000.0])) is None

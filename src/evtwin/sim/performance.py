@@ -520,17 +520,20 @@ _SPEEDS = np.array([50.0 * MPH, 60.0 * MPH, 70.0 * MPH, 100.0 * KPH])
 _DISTANCES = np.array([ROLLOUT_M, ROLLOUT_M + QUARTER_MILE_M])
 
 
-def _acceleration_runs(
+_LaunchFinish = Callable[[Sequence[tuple[NDArray[Any], ...]]], list["AccelerationResult"]]
+
+
+def _launches(
     vehicles: Sequence[_Vehicle],
     mus: Sequence[float],
     trailers: Sequence[Trailer | None],
     governors: Sequence[float],
     record: bool,
     reference: bool = False,
-    meanwhile: Callable[[], U] | None = None,
-) -> tuple[list[AccelerationResult], U | None]:
-    """The launch runs, and ``meanwhile()`` run in this thread while the spare core takes
-    them (:func:`.spare_core.beside`)."""
+) -> tuple[list[Callable[[], tuple[NDArray[Any], ...]]], _LaunchFinish]:
+    """The launch runs as pieces of compiled work (one, or two halves of the runs when a
+    spare core may take one), and the function that makes their results of the
+    pieces' outputs."""
     cases = _Cases()
     for veh, mu, tr, gov in zip(vehicles, mus, trailers, governors, strict=True):
         cases.add(veh, "peak", mu, tr, gov)
@@ -557,15 +560,17 @@ def _acceleration_runs(
         )
 
     n = len(vehicles)
-    pieces = [partial(launch, slice(0, n))]
+    pieces: list[Callable[[], tuple[NDArray[Any], ...]]] = [partial(launch, slice(0, n))]
     if n >= 2 and spare_core.available():
         # Each run is its own (a row of the arrays): two pieces, one for the spare core.
         h = (n + 1) // 2
         pieces = [partial(launch, slice(0, h)), partial(launch, slice(h, n))]
-    if meanwhile is None:
-        other, parts = None, spare_core.share(pieces)
-    else:
-        other, parts = spare_core.beside(meanwhile, pieces)
+    return pieces, partial(_acceleration_results, vehicles, record)
+
+
+def _acceleration_results(
+    vehicles: Sequence[_Vehicle], record: bool, parts: Sequence[tuple[NDArray[Any], ...]]
+) -> list[AccelerationResult]:
     runs = tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
     t_s, t_d, v_d, shares, peak, soc_end, trace = runs
     out = []
@@ -601,7 +606,7 @@ def _acceleration_runs(
                 trace_speed_kph=vv,
             )
         )
-    return out, other
+    return out
 
 
 def _grades(
@@ -756,9 +761,7 @@ def _performance_batch(
         runs_mu += [mu] * n
         runs_tr += [trailer] * n
         runs_gov += gov_si
-    runs, other = _acceleration_runs(
-        runs_v, runs_mu, runs_tr, runs_gov, record, reference, meanwhile
-    )
+    launches, finish = _launches(runs_v, runs_mu, runs_tr, runs_gov, record, reference)
 
     names = list(SURFACES)
     g_v = [v for v in vehicles for _ in names]
@@ -769,8 +772,19 @@ def _performance_batch(
         g_mu += [mu] * n
         g_tr += [trailer] * n
     hold = hold_speed_kph * KPH
-    grade_rows = _grades(g_v, g_mu, g_tr, hold, reference)
-    tops = _top_speeds(vehicles, governors, reference)
+    # Every procedure's compiled work in one hand-out, the launch runs (the longest) first:
+    # with a spare core, the grades and top speeds go beside the drives `meanwhile` too.
+    tasks: list[Callable[[], Any]] = [
+        *launches,
+        partial(_grades, g_v, g_mu, g_tr, hold, reference),
+        partial(_top_speeds, vehicles, governors, reference),
+    ]
+    if meanwhile is None:
+        other, parts = None, spare_core.share(tasks)
+    else:
+        other, parts = spare_core.beside(meanwhile, tasks)
+    runs = finish(parts[: len(launches)])
+    grade_rows, tops = parts[-2], parts[-1]
 
     results = []
     for i, veh in enumerate(vehicles):

@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -671,30 +671,29 @@ class _Replays:
     def replay(self, rows: Sequence[int]) -> list[int]:
         """Replay the plans ``rows`` from where they stand; advance them; their statuses.
 
-        With a second core, the runs are split in two halves of about equal work, one
-        replayed on the spare core (:mod:`.spare_core`); each run's arithmetic is the
-        same either way.
+        With a second core, the runs are handed out a run a piece, the longest first,
+        to this thread and the spare core (:mod:`.spare_core`), which may join late (busy
+        with the launch runs); each run's arithmetic is the same either way.
         """
         runs = [self.plans[i].run for i in rows]
         which = np.asarray(rows, dtype=np.int64)
         k0 = np.array([r.k for r in runs], dtype=np.int64)
         soc0 = np.array([r.soc for r in runs])
         k_end = np.array([self.plans[i].n_max for i in rows], dtype=np.int64)
-        halves = None
+        pieces = None
         if which.size >= 2 and spare_core.available():
             c = self.consts[which]
             energy = (soc0 - c[:, _C_FLOOR]) * c[:, _C_CAPACITY]
             left = energy / np.maximum(self.step_energy[which], 1.0)
-            halves = _halves(np.clip(left, 0.0, k_end - k0))
-        if halves is None:
+            steps = np.clip(left, 0.0, k_end - k0)
+            pieces = _pieces(steps)
+        if pieces is None:
             out = self._compiled(which, k0, soc0, k_end)
         else:
-            a, b = halves
-            out_a, out_b = spare_core.both(
-                lambda: self._compiled(which[a], k0[a], soc0[a], k_end[a]),
-                lambda: self._compiled(which[b], k0[b], soc0[b], k_end[b]),
+            parts = spare_core.share(
+                [partial(self._compiled, which[q], k0[q], soc0[q], k_end[q]) for q in pieces]
             )
-            out = tuple(_merged(x, y, a, b) for x, y in zip(out_a, out_b, strict=True))
+            out = tuple(_merged(list(x), pieces) for x in zip(*parts, strict=True))
         status, k, dist, soc, aux_e, elapsed = out
         for q, r in enumerate(runs):
             r.add(int(k[q]), float(soc[q]), float(dist[q]), float(aux_e[q]), float(elapsed[q]))
@@ -728,32 +727,30 @@ class _Replays:
         )
 
 
-#: Steps the lighter half of a replay must have for the spare core to take it: a step is
-#: some 35 ns, the hand-over to the helper thread and back some tens of microseconds.
+#: Steps a replay's piece must have to be a piece of its own, and the runs beside the
+#: longest for the spare core to take any: a step is some 35 ns, a hand-over to the
+#: helper thread and back some tens of microseconds.
 _SPLIT_STEPS = 5000
 
 
-def _halves(steps: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
-    """Positions of two halves of about equal ``steps`` (the longest run first to the
-    lighter half); None when the lighter would not repay the hand-over."""
-    halves: tuple[list[int], list[int]] = ([], [])
-    work = [0.0, 0.0]
-    for q in np.argsort(-steps, kind="stable"):
-        h = 0 if work[0] <= work[1] else 1
-        halves[h].append(int(q))
-        work[h] += float(steps[q])
-    if min(work) < _SPLIT_STEPS:
+def _pieces(steps: NDArray[np.float64]) -> list[NDArray[np.int64]] | None:
+    """Positions of the runs in pieces for :func:`.spare_core.share`, longest first: a
+    run each, those under ``_SPLIT_STEPS`` together at the end; None when the work is
+    one piece or the lighter share would not repay the hand-over."""
+    order = np.argsort(-steps, kind="stable")
+    big = [np.array([q], dtype=np.int64) for q in order if steps[q] >= _SPLIT_STEPS]
+    small = np.array([q for q in order if not steps[q] >= _SPLIT_STEPS], dtype=np.int64)
+    pieces = big + ([small] if small.size else [])
+    if len(pieces) < 2 or float(steps.sum() - steps[order[0]]) < _SPLIT_STEPS:
         return None
-    return np.array(halves[0], dtype=np.int64), np.array(halves[1], dtype=np.int64)
+    return pieces
 
 
-def _merged(
-    x: NDArray[Any], y: NDArray[Any], a: NDArray[np.int64], b: NDArray[np.int64]
-) -> NDArray[Any]:
-    """One array of the results ``x`` of positions ``a`` and ``y`` of positions ``b``."""
-    out = np.empty(a.size + b.size, dtype=x.dtype)
-    out[a] = x
-    out[b] = y
+def _merged(parts: list[NDArray[Any]], positions: Sequence[NDArray[np.int64]]) -> NDArray[Any]:
+    """One array of the results ``parts[i]`` of positions ``positions[i]``."""
+    out = np.empty(sum(p.size for p in positions), dtype=parts[0].dtype)
+    for x, p in zip(parts, positions, strict=True):
+        out[p] = x
     return out
 
 
