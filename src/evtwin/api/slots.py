@@ -1,7 +1,7 @@
 """At most as many simulations at once as the machine has cores.
 
 Routes are plain functions, run in the server's thread pool (some 40 threads). The
-Python around the kernels holds the GIL (the longest kernels release it), so forty
+Python around the kernels holds the GIL (the compiled kernels release it), so forty
 simulations at once take no less time than two, but
 they make every other request (a vehicle list, a saved build) wait its turn among
 them. Requests that simulate queue here instead, first come first served, and the

@@ -14,10 +14,9 @@ T = TypeVar("T")
 
 async def in_thread(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """``fn(*args, **kwargs)`` in NiceGUI's thread pool. A simulation holds the GIL but
-    in its longest kernels, and the interpreter hands it back to the event loop every
-    few milliseconds, so pages
-    keep answering while a simulation runs. Raises if the server is shutting down,
-    when NiceGUI gives back None instead of running it."""
+    in its compiled kernels, and the interpreter hands it back to the event loop every
+    few milliseconds, so pages keep answering while a simulation runs. Raises if the
+    server is shutting down, when NiceGUI gives back None instead of running it."""
     result = await run.io_bound(fn, *args, **kwargs)
     if result is None:
         raise RuntimeError("the server is shutting down")
