@@ -290,26 +290,30 @@ def test_launches_split_over_two_cores_equal_the_launches_on_one(
 
 @pytest.mark.parametrize("spare", [True, False])
 @pytest.mark.parametrize("towing", [False, True])
-def test_performance_and_other_work_gives_each_result_it_has_alone(
+def test_work_meanwhile_leaves_every_figure_as_it_is_alone(
     spare: bool, towing: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The launch runs on the spare core while this thread does other work: the figures
-    are performance's own to the bit, and the other work ran here and is returned."""
+    are performance's own to the bit, and the other work ran here."""
     import threading
 
     from evtwin.sim import spare_core
-    from evtwin.sim.performance import performance, performance_and
+    from evtwin.sim.performance import performance
 
     spec = load_vehicle("defender-sport")
     trailer = trailer_preset("caravan-1500").to_sim() if towing else None
     monkeypatch.setattr(spare_core, "cores", lambda: 2)
+    ran: list[str] = []
     spare_core.enable(spare)
     try:
-        perf, other = performance_and(
-            lambda: threading.current_thread().name, spec, payload_kg=123.4, trailer=trailer
+        perf = performance(
+            spec,
+            payload_kg=123.4,
+            trailer=trailer,
+            meanwhile=lambda: ran.append(threading.current_thread().name),
         )
     finally:
         spare_core.enable(None)
-    assert other == threading.current_thread().name
+    assert ran == [threading.current_thread().name]
     alone = performance(spec, payload_kg=123.4, trailer=trailer)
     assert perf.to_dict() == alone.to_dict()

@@ -32,7 +32,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -514,13 +514,8 @@ def _label(code: int) -> Limit:
     return pk.LIMITS[int(code)]  # type: ignore[return-value]
 
 
-U = TypeVar("U")
-
 _SPEEDS = np.array([50.0 * MPH, 60.0 * MPH, 70.0 * MPH, 100.0 * KPH])
 _DISTANCES = np.array([ROLLOUT_M, ROLLOUT_M + QUARTER_MILE_M])
-
-
-_LaunchFinish = Callable[[Sequence[tuple[NDArray[Any], ...]]], list["AccelerationResult"]]
 
 
 def _launches(
@@ -530,10 +525,9 @@ def _launches(
     governors: Sequence[float],
     record: bool,
     reference: bool = False,
-) -> tuple[list[Callable[[], tuple[NDArray[Any], ...]]], _LaunchFinish]:
-    """The launch runs as pieces of compiled work (one, or two halves of the runs when a
-    spare core may take one), and the function that makes their results of the
-    pieces' outputs."""
+) -> list[Callable[[], tuple[NDArray[Any], ...]]]:
+    """The launch runs as pieces of compiled work: one, or two halves of the runs when a
+    spare core may take one (:func:`_acceleration_results` makes their results)."""
     cases = _Cases()
     for veh, mu, tr, gov in zip(vehicles, mus, trailers, governors, strict=True):
         cases.add(veh, "peak", mu, tr, gov)
@@ -565,7 +559,7 @@ def _launches(
         # Each run is its own (a row of the arrays): two pieces, one for the spare core.
         h = (n + 1) // 2
         pieces = [partial(launch, slice(0, h)), partial(launch, slice(h, n))]
-    return pieces, partial(_acceleration_results, vehicles, record)
+    return pieces
 
 
 def _acceleration_results(
@@ -699,39 +693,10 @@ def performance_batch(
     top_speed_limit_kph: Sequence[float | None] | float | None = None,
     record: bool = False,
     reference: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[PerformanceResult, ...]:
-    """:func:`performance` for many vehicles, each procedure one compiled call for all."""
-    return _performance_batch(
-        specs,
-        None,
-        soc=soc,
-        temperature_c=temperature_c,
-        trailer=trailer,
-        surface=surface,
-        payload_kg=payload_kg,
-        hold_speed_kph=hold_speed_kph,
-        top_speed_limit_kph=top_speed_limit_kph,
-        record=record,
-        reference=reference,
-    )[0]
-
-
-def _performance_batch(
-    specs: Sequence[VehicleSpec],
-    meanwhile: Callable[[], U] | None,
-    *,
-    soc: float,
-    temperature_c: float,
-    trailer: Trailer | None,
-    surface: str,
-    payload_kg: float,
-    hold_speed_kph: float,
-    top_speed_limit_kph: Sequence[float | None] | float | None,
-    record: bool,
-    reference: bool,
-) -> tuple[tuple[PerformanceResult, ...], U | None]:
-    """:func:`performance_batch`, and ``meanwhile()`` while the launch runs are on the
-    spare core."""
+    """:func:`performance` for many vehicles, each procedure one compiled call for all
+    (``meanwhile`` as there)."""
     _check_inputs(soc, temperature_c, payload_kg, hold_speed_kph, trailer)
     mu = friction_coefficient(surface).value
     if not specs:
@@ -761,7 +726,7 @@ def _performance_batch(
         runs_mu += [mu] * n
         runs_tr += [trailer] * n
         runs_gov += gov_si
-    launches, finish = _launches(runs_v, runs_mu, runs_tr, runs_gov, record, reference)
+    launches = _launches(runs_v, runs_mu, runs_tr, runs_gov, record, reference)
 
     names = list(SURFACES)
     g_v = [v for v in vehicles for _ in names]
@@ -780,10 +745,10 @@ def _performance_batch(
         partial(_top_speeds, vehicles, governors, reference),
     ]
     if meanwhile is None:
-        other, parts = None, spare_core.share(tasks)
+        parts = spare_core.share(tasks)
     else:
-        other, parts = spare_core.beside(meanwhile, tasks)
-    runs = finish(parts[: len(launches)])
+        _, parts = spare_core.beside(meanwhile, tasks)
+    runs = _acceleration_results(runs_v, record, parts[: len(launches)])
     grade_rows, tops = parts[-2], parts[-1]
 
     results = []
@@ -830,7 +795,7 @@ def _performance_batch(
                 chassis=veh.chassis,
             )
         )
-    return tuple(results), other
+    return tuple(results)
 
 
 def performance(
@@ -845,6 +810,7 @@ def performance(
     top_speed_limit_kph: float | None = None,
     record: bool = False,
     reference: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> PerformanceResult:
     """Acceleration, top speed, grades and towing of a vehicle, from its spec alone.
 
@@ -873,6 +839,12 @@ def performance(
         Find every acceleration, grade and top speed by the full bisections that define
         them, rather than by the fast solver that gives the same numbers from far fewer
         evaluations (``sim._perf_kernel``; the tests hold the two together).
+    meanwhile : callable, optional
+        Work of the caller's own, run in this thread while the spare core drives the
+        launch runs, grades and top speeds (:func:`.spare_core.beside`): Python work
+        that does not need them (the set-up of drives until empty) overlaps them. Its
+        return value is dropped (the caller keeps what it needs); every figure is the
+        one it has without.
     """
     return performance_batch(
         [spec],
@@ -885,36 +857,8 @@ def performance(
         top_speed_limit_kph=top_speed_limit_kph,
         record=record,
         reference=reference,
+        meanwhile=meanwhile,
     )[0]
-
-
-def performance_and(
-    other: Callable[[], U],
-    spec: VehicleSpec,
-    *,
-    soc: float = 0.9,
-    temperature_c: float = 20.0,
-    trailer: Trailer | None = None,
-    payload_kg: float = DRIVER_MASS_KG,
-) -> tuple[PerformanceResult, U]:
-    """``(performance(spec, ...), other())``, ``other`` run in this thread while the spare
-    core drives the launch runs (:func:`.spare_core.beside`): a caller with Python work
-    of its own (the set-up of drives until empty) overlaps the two. Each result is the
-    one it has alone."""
-    results, out = _performance_batch(
-        [spec],
-        other,
-        soc=soc,
-        temperature_c=temperature_c,
-        trailer=trailer,
-        surface="dry_asphalt",
-        payload_kg=payload_kg,
-        hold_speed_kph=50.0,
-        top_speed_limit_kph=None,
-        record=False,
-        reference=False,
-    )
-    return results[0], out  # type: ignore[return-value]
 
 
 __all__ = [
@@ -928,6 +872,5 @@ __all__ = [
     "TowingResult",
     "Trailer",
     "performance",
-    "performance_and",
     "performance_batch",
 ]

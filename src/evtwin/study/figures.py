@@ -28,7 +28,7 @@ from ..sim.charge_result import ChargeResult
 from ..sim.chargers import HPC_350, Charger
 from ..sim.charging import charge_session
 from ..sim.label import epa_label, usable_energy, wltp
-from ..sim.performance import PerformanceResult, performance_and
+from ..sim.performance import PerformanceResult, performance
 from ..sim.prepare import DRIVER_MASS_KG, LruCache
 from ..sim.real_world import (
     RangeRun,
@@ -240,11 +240,12 @@ def figures_with(
     n_own = len(runs)
     # The launch runs take the spare core while this thread sets up the drives until
     # empty (then it joins their replay).
-    perf, driven = performance_and(
-        lambda: drive_until_empty_many([*runs, *also]),
+    driven: list[RangeRun] = []
+    perf = performance(
         spec,
         payload_kg=DRIVER_MASS_KG + load_kg,
         trailer=trailer,
+        meanwhile=lambda: driven.extend(drive_until_empty_many([*runs, *also])),
     )
     towing = (driven[n_matrix], driven[n_matrix + 1]) if trailer is not None else None
     out = Figures(
