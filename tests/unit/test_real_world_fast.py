@@ -201,7 +201,7 @@ def test_runs_driven_in_one_batch_equal_each_driven_alone(vehicle: str) -> None:
 
 
 def test_runs_split_over_two_cores_equal_the_runs_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a second core the replay's runs are handed out a run a piece, to this thread
+    """With a second core the replay's runs are handed out in two pieces, to this thread
     and the spare core; every figure is the same to the bit as on one core."""
     from evtwin.sim import spare_core
 
@@ -221,7 +221,7 @@ def test_runs_split_over_two_cores_equal_the_runs_on_one(monkeypatch: pytest.Mon
     monkeypatch.setattr(spare_core, "_ENABLED", True)
     split = rw.drive_until_empty_many(runs)
     assert pieces
-    assert pieces[0] >= 4  # the first round: most of the eight runs alone
+    assert pieces[0] == 2  # the first round: the eight runs in two pieces
     n = len(pieces)
     spare_core.enable(False)
     one = rw.drive_until_empty_many(runs)
@@ -229,8 +229,56 @@ def test_runs_split_over_two_cores_equal_the_runs_on_one(monkeypatch: pytest.Mon
     assert split == one
 
 
-def test_replay_pieces_put_the_longest_first_and_the_short_together() -> None:
-    steps = np.array([13_000.0, 78_000.0, 300.0, 45_000.0, 900.0])
-    assert [p.tolist() for p in rw._pieces(steps)] == [[1], [3], [0], [4, 2]]
-    assert rw._pieces(np.array([78_000.0, 300.0, 900.0])) is None  # nothing to hand out
+def _packed(spec: VehicleSpec, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The ``_Replays`` the real-world matrix of ``spec`` packs its runs into."""
+    packed: list[Any] = []
+    init = rw._Replays.__init__
+
+    def kept(self: Any, plans: Sequence[Any]) -> None:
+        init(self, plans)
+        packed.append(self)
+
+    monkeypatch.setattr(rw._Replays, "__init__", kept)
+    rw.real_world_matrix(spec)
+    return packed[0]
+
+
+def test_a_replayed_run_is_the_same_whatever_runs_beside_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The replay steps two runs at a time, a lane each, and a lane whose run ends takes
+    the next. Each run's result is the one it has alone, to the bit, in any order and
+    beside any other run; the iX1's runs stop at limits (status 1) while the run beside
+    goes on, and a run with no steps to take is left as it came."""
+    r = _packed(load_vehicle("bmw-ix1-xdrive30"), monkeypatch)
+    n = len(r.plans)
+    soc0 = np.array([p.run.soc for p in r.plans])
+    k_end = np.array([p.n_max for p in r.plans], dtype=np.int64)
+
+    def replay(order: list[int], k_stop: np.ndarray = k_end) -> list[tuple[float, ...]]:
+        rows = np.array(order, dtype=np.int64)
+        out = r._compiled(rows, np.zeros(len(order), dtype=np.int64), soc0[rows], k_stop[rows])
+        runs = [tuple(float(x[q]) for x in out) for q in range(len(order))]
+        return [runs[order.index(i)] for i in sorted(order)]
+
+    alone = [replay([i])[0] for i in range(n)]
+    assert {a[0] for a in alone} == {0.0, 1.0}  # some runs empty, some stopped at a limit
+    assert replay(list(range(n))) == alone
+    assert replay(list(range(n))[::-1]) == alone
+    assert replay([3, 0]) == [alone[0], alone[3]]
+    none = k_end.copy()
+    none[1] = 0  # run 1 has no step to take
+    got = replay(list(range(n)), none)
+    assert got[1] == (2.0, 0.0, 0.0, soc0[1], 0.0, 0.0)
+    assert got[:1] + got[2:] == alone[:1] + alone[2:]
+
+
+def test_replay_pieces_keep_the_longest_run_and_what_ends_beside_it() -> None:
+    """One piece: the longest run, and in the other lane the next longest that end
+    within it; the rest a second piece for the spare core, if worth a hand-over."""
+    steps = np.array([40_000.0, 78_000.0, 9_000.0, 50_000.0])
+    assert [p.tolist() for p in rw._pieces(steps)] == [[1, 3, 2], [0]]
+    # Everything ends within the longest run: one piece.
+    assert rw._pieces(np.array([13_000.0, 78_000.0, 300.0, 45_000.0, 900.0])) is None
+    assert rw._pieces(np.array([78_000.0, 76_000.0, 4_000.0])) is None  # too little left over
     assert rw._pieces(np.array([78_000.0])) is None

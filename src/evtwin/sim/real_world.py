@@ -218,6 +218,11 @@ class _Case:
     name: str
 
 
+def _check_payload(payload_kg: float) -> None:
+    if not (math.isfinite(payload_kg) and 0.0 <= payload_kg <= 2000.0):
+        raise ValueError(f"payload_kg must be from 0 to 2000, got {payload_kg!r}")
+
+
 def _case(
     spec: VehicleSpec,
     lap: Cycle,
@@ -226,8 +231,7 @@ def _case(
     trailer: Trailer | None,
     name: str,
 ) -> _Case:
-    if not (math.isfinite(payload_kg) and 0.0 <= payload_kg <= 2000.0):
-        raise ValueError(f"payload_kg must be from 0 to 2000, got {payload_kg!r}")
+    _check_payload(payload_kg)
     climate = replace(weather.climate, occupants=max(weather.climate.occupants, 1))
     # The driver is aboard: range is the car's, driven, not the kerb mass's.
     options = RunOptions(payload_kg=DRIVER_MASS_KG + payload_kg, climate=climate)
@@ -453,10 +457,40 @@ def _record(
 _C_R_MID, _C_CAPACITY, _C_FLOOR, _C_CEILING, _C_V_MIN, _C_V_MAX, _C_P_DIS, _C_P_CHG = range(8)
 
 
+@njit(inline="always", fastmath=_FAST, error_model="numpy", cache=True)
+def _battery_step(  # type: ignore[no-untyped-def]
+    p_term, check, h, s, ocv0, ocv1, res0, res1, const
+):
+    """A step at terminal power ``p_term`` [W] with limit tests ``check``, of ``h`` [s],
+    from SOC ``s`` in a table interval's lines, for a run of battery constants
+    ``const`` (a row of ``_Replays.consts``): ``(limited, SOC after)``; a limited step
+    (the kernel must drive it) is not to be taken. Scalars in and out (an array read on
+    one branch only would make the compiler count references every step)."""
+    ocv = ocv0 + ocv1 * s
+    res = res0 + res1 * s
+    limited = False
+    if check & _CHECK_DRIVE:
+        vlo = max(const[_C_V_MIN], 0.5 * ocv)
+        limited = p_term > const[_C_P_DIS] or p_term * res > vlo * (ocv - vlo)
+    if (check & _CHECK_BRAKE) and p_term < 0.0:
+        v_max = const[_C_V_MAX]
+        limited = limited or (
+            -p_term > const[_C_P_CHG]
+            or -p_term * res > v_max * (v_max - ocv)
+            or s >= const[_C_CEILING]
+        )
+    disc = ocv * ocv - 4.0 * res * p_term
+    disc = max(disc, 0.0)
+    cur = 2.0 * p_term / (ocv + math.sqrt(disc))
+    p_bl = res * cur * cur
+    p_chem = p_term + p_bl
+    return limited, s - p_chem * h * (1.0 / const[_C_CAPACITY])
+
+
 # nogil: touches no Python object, so the web server's other requests run meanwhile.
 @njit(fastmath=_FAST, error_model="numpy", cache=True, nogil=True)
 def _replay(  # type: ignore[no-untyped-def]
-    rows,  # (m,) the runs to replay (rows of the arrays below)
+    rows,  # (m,) the runs to replay (rows of the arrays below), in the order to take them
     p_lap,  # (n, n_lap_max) terminal power less the auxiliaries of each lap step [W]
     checks,  # (n, n_lap_max) limit tests (_CHECK_DRIVE | _CHECK_BRAKE)
     d_lap,  # (n, n_lap_max) distance of each step [m]
@@ -474,13 +508,14 @@ def _replay(  # type: ignore[no-untyped-def]
 ):
     """Replay laps from step ``k0`` at ``soc0`` until the SOC is within 1e-9 of the floor:
     the battery step of ``_kernel`` (the same operations in the same order) on the
-    recorded powers, for several runs at once.
+    recorded powers, for several runs.
 
-    The step's chain of operations (SOC, voltage, square root, current, SOC) is
-    sequential and short of work. The runs advance a step each in turn, but measured,
-    the loop's body is too long for the processor to overlap much of one run's chain
-    with the next's (about 35 ns a step, alone or together); a second core does
-    (:meth:`_Replays.replay`).
+    A step's chain of operations (SOC, voltage, square root, current, SOC) is sequential
+    and short of work: it waits on each operation's latency. Two runs step side by side,
+    in two lanes whose state the compiler keeps in registers, so that the processor
+    overlaps their chains: measured, two runs take about the time of one (some 35 ns a
+    step). A lane whose run ends takes the next of ``rows``, so the longest runs should
+    come first. Each run's arithmetic is its own, whatever runs beside it.
 
     Returns, per run, ``(status, k, distance, soc, auxiliary, elapsed)``: status 0 when
     empty at step ``k``, 1 when step ``k`` would meet a limit (the kernel must drive
@@ -495,67 +530,93 @@ def _replay(  # type: ignore[no-untyped-def]
     dist = np.zeros(m)
     aux_e = np.zeros(m)
     elapsed = np.zeros(m)
-    j = np.empty(m, dtype=np.int64)
-    line = np.empty((m, 6))  # the SOC's table interval: lo, hi, ocv0, ocv1, res0, res1
-    live = np.ones(m, dtype=np.bool_)
-    running = m
-    for q in range(m):
-        i = rows[q]
-        j[q] = k0[q] % n_lap[i]
-        line[q] = _interval(ocv_tab[i], rf_tab[i], soc[q], nodes, consts[i, _C_R_MID])
-        if k0[q] >= k_end[q]:
-            live[q] = False
-            running -= 1
-    while running > 0:
-        for q in range(m):
-            if not live[q]:
-                continue
-            i = rows[q]
-            kq = k[q]
-            jq = j[q]
-            s = soc[q]
-            h = dt_lap[i, jq]
-            a = aux[i, kq] if kq < n_aux[i] else aux_tail[i]
-            p_term = p_lap[i, jq] + a
-            ocv = line[q, 2] + line[q, 3] * s
-            res = line[q, 4] + line[q, 5] * s
-            c = checks[i, jq]
-            limited = False
-            if c & _CHECK_DRIVE:
-                vlo = max(consts[i, _C_V_MIN], 0.5 * ocv)
-                limited = p_term > consts[i, _C_P_DIS] or p_term * res > vlo * (ocv - vlo)
-            if (c & _CHECK_BRAKE) and p_term < 0.0:
-                v_max = consts[i, _C_V_MAX]
-                limited = limited or (
-                    -p_term > consts[i, _C_P_CHG]
-                    or -p_term * res > v_max * (v_max - ocv)
-                    or s >= consts[i, _C_CEILING]
+    # Each lane's run (q: its position, -1 for none; i: its row) and state: steps on the
+    # trace and on the lap, SOC, totals, and the SOC's table interval as straight lines.
+    # Scalars, not arrays, so that the compiler keeps them in registers. A lane with no
+    # run shadows the other (the same steps, results dropped): one loop serves both.
+    qa = qb = -1
+    ia = ib = 0
+    ka = kb = ja = jb = ke_a = ke_b = 0  # ke: the step to stop at
+    sa = sb = da = db = aa = ab = ea = eb = 0.0
+    lo_a = hi_a = oa0 = oa1 = ra0 = ra1 = 0.0
+    lo_b = hi_b = ob0 = ob1 = rb0 = rb1 = 0.0
+    nxt = 0
+    while True:
+        while qa < 0 and nxt < m:
+            if k0[nxt] < k_end[nxt]:
+                qa, ia, ka, sa, ke_a = nxt, rows[nxt], k0[nxt], soc0[nxt], k_end[nxt]
+                ja, da, aa, ea = ka % n_lap[ia], 0.0, 0.0, 0.0
+                lo_a, hi_a, oa0, oa1, ra0, ra1 = _interval(
+                    ocv_tab[ia], rf_tab[ia], sa, nodes, consts[ia, _C_R_MID]
                 )
-            if limited:
-                status[q] = 1
-                live[q] = False
-                running -= 1
-                continue
-            disc = ocv * ocv - 4.0 * res * p_term
-            disc = max(disc, 0.0)
-            cur = 2.0 * p_term / (ocv + math.sqrt(disc))
-            p_bl = res * cur * cur
-            p_chem = p_term + p_bl
-            s = s - p_chem * h * (1.0 / consts[i, _C_CAPACITY])
-            soc[q] = s
-            dist[q] += d_lap[i, jq]
-            aux_e[q] += a * h
-            elapsed[q] += h
-            k[q] = kq + 1
-            jq += 1
-            j[q] = 0 if jq == n_lap[i] else jq
-            if s <= consts[i, _C_FLOOR] + 1e-9:
-                status[q] = 0
-            if s <= consts[i, _C_FLOOR] + 1e-9 or kq + 1 >= k_end[q]:
-                live[q] = False
-                running -= 1
-            elif s < line[q, 0] or s >= line[q, 1]:
-                line[q] = _interval(ocv_tab[i], rf_tab[i], s, nodes, consts[i, _C_R_MID])
+            nxt += 1
+        while qb < 0 and nxt < m:
+            if k0[nxt] < k_end[nxt]:
+                qb, ib, kb, sb, ke_b = nxt, rows[nxt], k0[nxt], soc0[nxt], k_end[nxt]
+                jb, db, ab, eb = kb % n_lap[ib], 0.0, 0.0, 0.0
+                lo_b, hi_b, ob0, ob1, rb0, rb1 = _interval(
+                    ocv_tab[ib], rf_tab[ib], sb, nodes, consts[ib, _C_R_MID]
+                )
+            nxt += 1
+        if qa < 0 and qb < 0:
+            break
+        if qa < 0:
+            ia, ka, ja, sa, da, aa, ea, ke_a = ib, kb, jb, sb, db, ab, eb, ke_b
+            lo_a, hi_a, oa0, oa1, ra0, ra1 = lo_b, hi_b, ob0, ob1, rb0, rb1
+        elif qb < 0:
+            ib, kb, jb, sb, db, ab, eb, ke_b = ia, ka, ja, sa, da, aa, ea, ke_a
+            lo_b, hi_b, ob0, ob1, rb0, rb1 = lo_a, hi_a, oa0, oa1, ra0, ra1
+        end_a = end_b = -1  # a lane's status once its run ends
+        # The two lanes' code is written out twice on purpose: a function taking the
+        # arrays, reading them on one branch, made the compiler count references to
+        # them every step (four to seven times slower, measured).
+        while end_a < 0 and end_b < 0:
+            h_a = dt_lap[ia, ja]
+            x_a = aux[ia, ka] if ka < n_aux[ia] else aux_tail[ia]
+            lim_a, sa1 = _battery_step(
+                p_lap[ia, ja] + x_a, checks[ia, ja], h_a, sa, oa0, oa1, ra0, ra1, consts[ia]
+            )
+            h_b = dt_lap[ib, jb]
+            x_b = aux[ib, kb] if kb < n_aux[ib] else aux_tail[ib]
+            lim_b, sb1 = _battery_step(
+                p_lap[ib, jb] + x_b, checks[ib, jb], h_b, sb, ob0, ob1, rb0, rb1, consts[ib]
+            )
+            if lim_a:
+                end_a = 1
+            else:
+                sa, da, aa, ea = sa1, da + d_lap[ia, ja], aa + x_a * h_a, ea + h_a
+                ka, ja = ka + 1, ja + 1
+                if ja == n_lap[ia]:
+                    ja = 0
+                if sa <= consts[ia, _C_FLOOR] + 1e-9:
+                    end_a = 0
+                elif ka >= ke_a:
+                    end_a = 2
+                elif sa < lo_a or sa >= hi_a:
+                    lo_a, hi_a, oa0, oa1, ra0, ra1 = _interval(
+                        ocv_tab[ia], rf_tab[ia], sa, nodes, consts[ia, _C_R_MID]
+                    )
+            if lim_b:
+                end_b = 1
+            else:
+                sb, db, ab, eb = sb1, db + d_lap[ib, jb], ab + x_b * h_b, eb + h_b
+                kb, jb = kb + 1, jb + 1
+                if jb == n_lap[ib]:
+                    jb = 0
+                if sb <= consts[ib, _C_FLOOR] + 1e-9:
+                    end_b = 0
+                elif kb >= ke_b:
+                    end_b = 2
+                elif sb < lo_b or sb >= hi_b:
+                    lo_b, hi_b, ob0, ob1, rb0, rb1 = _interval(
+                        ocv_tab[ib], rf_tab[ib], sb, nodes, consts[ib, _C_R_MID]
+                    )
+        if qa >= 0 and end_a >= 0:
+            status[qa], k[qa], soc[qa], dist[qa], aux_e[qa], elapsed[qa] = end_a, ka, sa, da, aa, ea
+            qa = -1
+        if qb >= 0 and end_b >= 0:
+            status[qb], k[qb], soc[qb], dist[qb], aux_e[qb], elapsed[qb] = end_b, kb, sb, db, ab, eb
+            qb = -1
     return status, k, dist, soc, aux_e, elapsed
 
 
@@ -671,30 +732,32 @@ class _Replays:
     def replay(self, rows: Sequence[int]) -> list[int]:
         """Replay the plans ``rows`` from where they stand; advance them; their statuses.
 
-        With a second core, the runs are handed out a run a piece, the longest first,
-        to this thread and the spare core (:mod:`.spare_core`), which may join late (busy
-        with the launch runs); each run's arithmetic is the same either way.
+        The runs go to ``_replay`` longest first; with a second core, in two pieces,
+        the second for the spare core (:func:`_pieces`). Each run's arithmetic is the
+        same either way.
         """
         runs = [self.plans[i].run for i in rows]
         which = np.asarray(rows, dtype=np.int64)
         k0 = np.array([r.k for r in runs], dtype=np.int64)
         soc0 = np.array([r.soc for r in runs])
         k_end = np.array([self.plans[i].n_max for i in rows], dtype=np.int64)
-        pieces = None
-        if which.size >= 2 and spare_core.available():
-            c = self.consts[which]
-            energy = (soc0 - c[:, _C_FLOOR]) * c[:, _C_CAPACITY]
-            left = energy / np.maximum(self.step_energy[which], 1.0)
-            steps = np.clip(left, 0.0, k_end - k0)
-            pieces = _pieces(steps)
+        c = self.consts[which]
+        energy = (soc0 - c[:, _C_FLOOR]) * c[:, _C_CAPACITY]
+        left = energy / np.maximum(self.step_energy[which], 1.0)
+        steps = np.clip(left, 0.0, k_end - k0)
+        pieces = _pieces(steps) if spare_core.available() else None
         if pieces is None:
-            out = self._compiled(which, k0, soc0, k_end)
+            pieces = [np.argsort(-steps, kind="stable")]
+            parts = [
+                self._compiled(which[pieces[0]], k0[pieces[0]], soc0[pieces[0]], k_end[pieces[0]])
+            ]
         else:
             parts = spare_core.share(
                 [partial(self._compiled, which[q], k0[q], soc0[q], k_end[q]) for q in pieces]
             )
-            out = tuple(_merged(list(x), pieces) for x in zip(*parts, strict=True))
-        status, k, dist, soc, aux_e, elapsed = out
+        status, k, dist, soc, aux_e, elapsed = (
+            _merged(list(x), pieces) for x in zip(*parts, strict=True)
+        )
         for q, r in enumerate(runs):
             r.add(int(k[q]), float(soc[q]), float(dist[q]), float(aux_e[q]), float(elapsed[q]))
         return [int(x) for x in status]
@@ -727,23 +790,32 @@ class _Replays:
         )
 
 
-#: Steps a replay's piece must have to be a piece of its own, and the runs beside the
-#: longest for the spare core to take any: a step is some 35 ns, a hand-over to the
-#: helper thread and back some tens of microseconds.
+#: Steps a replay's piece for the spare core must have: a step is some 35 ns, a
+#: hand-over to the helper thread and back some tens of microseconds.
 _SPLIT_STEPS = 5000
 
 
 def _pieces(steps: NDArray[np.float64]) -> list[NDArray[np.int64]] | None:
-    """Positions of the runs in pieces for :func:`.spare_core.share`, longest first: a
-    run each, those under ``_SPLIT_STEPS`` together at the end; None when the work is
-    one piece or the lighter share would not repay the hand-over."""
-    order = np.argsort(-steps, kind="stable")
-    big = [np.array([q], dtype=np.int64) for q in order if steps[q] >= _SPLIT_STEPS]
-    small = np.array([q for q in order if not steps[q] >= _SPLIT_STEPS], dtype=np.int64)
-    pieces = big + ([small] if small.size else [])
-    if len(pieces) < 2 or float(steps.sum() - steps[order[0]]) < _SPLIT_STEPS:
+    """Positions of the runs in pieces for :func:`.spare_core.share`; None for one piece.
+
+    ``_replay`` steps two runs at a time, so one thread takes the longest run in one
+    lane and, in the other, as many of the next longest as end within it; the rest (if
+    worth a hand-over) is the second piece, for the spare core, which may join late
+    (busy with the launch runs), when this thread takes it after the first. Longest
+    first in each piece.
+    """
+    order = [int(q) for q in np.argsort(-steps, kind="stable")]
+    first, rest = [order[0]], []
+    beside = 0.0
+    for q in order[1:]:
+        if beside + steps[q] <= steps[order[0]]:
+            first.append(q)
+            beside += steps[q]
+        else:
+            rest.append(q)
+    if float(steps[rest].sum()) < _SPLIT_STEPS:
         return None
-    return pieces
+    return [np.array(first, dtype=np.int64), np.array(rest, dtype=np.int64)]
 
 
 def _merged(parts: list[NDArray[Any]], positions: Sequence[NDArray[np.int64]]) -> NDArray[Any]:
@@ -1064,8 +1136,7 @@ def steady_ranges(
     """
     if not specs:
         return np.empty(0)
-    if not (math.isfinite(payload_kg) and 0.0 <= payload_kg <= 2000.0):
-        raise ValueError(f"payload_kg must be from 0 to 2000, got {payload_kg!r}")
+    _check_payload(payload_kg)
     climate = replace(weather.climate, occupants=max(weather.climate.occupants, 1))
     options = RunOptions(payload_kg=DRIVER_MASS_KG + payload_kg, climate=climate)
     # An upper bound on any car's range: road load alone, no losses, no heating.
