@@ -4,6 +4,7 @@ mismatched store is refused; queries and exports read what was stored."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -237,9 +238,66 @@ def test_a_run_may_wait_for_the_writer_and_then_resume(tmp_path: Path) -> None:
     assert run_study(plan, out, wait_s=30.0).chunks_run == 0  # then read, not run again
 
 
-def test_results_of_other_code_are_refused_not_resumed(serial_store: Path, tmp_path: Path) -> None:
-    import shutil
+def test_fresh_leaves_a_store_another_run_is_writing(tmp_path: Path) -> None:
+    """``--fresh`` discards a store only under its write lock: while another run writes
+    it, the store is left as it is (that run's results and its lock with it)."""
+    out = tmp_path / "busy"
+    plan = _plan()
+    run_study(plan, out)
+    before = _rows(out)
+    other = _plan(STUDY.replace("seed: 11", "seed: 99"))
+    with read_store(out).writing():
+        with pytest.raises(StoreError, match="another run is writing this store; not discarded"):
+            run_study(other, out, fresh=True)
+        assert _rows(out) == before
+        assert read_store(out).manifest["seed"] == 11
+    # Free again: discarded and run afresh.
+    assert run_study(other, out, fresh=True).chunks_run == 4
+    assert read_store(out).manifest["seed"] == 99
 
+
+def test_a_run_waiting_for_a_store_discarded_meanwhile_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run waiting for the write lock holds the lock file it opened; when the store is
+    discarded and made again meanwhile, that file is no longer the store's. The run
+    stops with an error instead of writing its chunks beside a second writer's."""
+    import fcntl
+
+    out = tmp_path / "remade"
+    plan = _plan()
+    store = open_store(out, plan)
+    errors: list[StoreError] = []
+    results: list[object] = []
+    tried = threading.Event()
+    real_flock = fcntl.flock
+
+    def flock(fd: int, op: int) -> None:
+        if threading.current_thread() is waiter:
+            tried.set()
+        real_flock(fd, op)
+
+    def wait_for_it() -> None:
+        try:
+            results.append(run_study(plan, out, wait_s=30.0))
+        except StoreError as exc:
+            errors.append(exc)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    waiter = threading.Thread(target=wait_for_it)
+    with store.writing():
+        waiter.start()
+        assert tried.wait(30.0)  # the waiter has the old lock file open and waits
+        shutil.rmtree(out)  # what --fresh does, under the lock
+        open_store(out, plan)
+    waiter.join(30.0)
+    assert not results
+    assert len(errors) == 1
+    assert "discarded" in str(errors[0])
+    assert not list((out / "parts").glob("*.parquet"))  # nothing written into the new store
+
+
+def test_results_of_other_code_are_refused_not_resumed(serial_store: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(serial_store, copy)
     mf = copy / "manifest.json"

@@ -271,6 +271,13 @@ class Store:
                         raise StoreError(msg) from None
                     time.sleep(min(_LOCK_POLL_S, max(deadline - time.monotonic(), 0.0)))
             try:
+                if not _same_file(f.fileno(), self.path / LOCK):
+                    # Discarded (--fresh) and perhaps made again while this run waited:
+                    # the file it holds is no longer the store's lock.
+                    raise StoreError(
+                        f"{self.path}: the store was discarded by another run while this "
+                        "one waited for it; nothing written, run again"
+                    )
                 yield
             finally:
                 fcntl.flock(f.fileno(), fcntl.LOCK_UN)
@@ -303,13 +310,14 @@ def open_store(path: str | Path, plan: StudyPlan, *, fresh: bool = False) -> Sto
         The study.
     fresh
         Start again: an existing store at ``path`` is deleted first (only a store;
-        any other folder is refused).
+        any other folder is refused; and not while another run writes it).
 
     Raises
     ------
     StoreError
         If the folder holds something other than a store, or a store whose manifest
-        differs from this study's (naming the fields that differ).
+        differs from this study's (naming the fields that differ), or with ``fresh``
+        a store another run is writing.
     """
     root = Path(path)
     manifest = manifest_for(plan)
@@ -317,7 +325,7 @@ def open_store(path: str | Path, plan: StudyPlan, *, fresh: bool = False) -> Sto
         if not _is_store(root):
             raise StoreError(f"{root} is not empty and holds no {MANIFEST}: not a study store")
         if fresh:
-            shutil.rmtree(root)
+            _discard(root)
     if _is_store(root):
         store = read_store(root)
         diff = [k for k in _IDENTITY if store.manifest.get(k) != manifest[k]]
@@ -335,6 +343,30 @@ def open_store(path: str | Path, plan: StudyPlan, *, fresh: bool = False) -> Sto
     (root / PARTS).mkdir(parents=True, exist_ok=True)
     _write_atomic(root / MANIFEST, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2)))
     return Store(root, manifest)
+
+
+def _discard(root: Path) -> None:
+    """Delete a store under its write lock: never one another run is writing. A run
+    waiting for the lock meanwhile finds its lock file gone (see ``Store.writing``)."""
+    with open(root / LOCK, "a") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{root}: another run is writing this store; not discarded") from None
+        try:
+            shutil.rmtree(root)
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is the file at ``path`` (not one deleted since)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _short(x: object) -> str:
