@@ -458,14 +458,21 @@ _C_R_MID, _C_CAPACITY, _C_FLOOR, _C_CEILING, _C_V_MIN, _C_V_MAX, _C_P_DIS, _C_P_
 
 
 @njit(inline="always", fastmath=_FAST, error_model="numpy", cache=True)
-def _battery_step(  # type: ignore[no-untyped-def]
-    p_term, check, h, s, ocv0, ocv1, res0, res1, const
+def _lane_step(  # type: ignore[no-untyped-def]
+    p_lap, aux, check, h, d, n_lap, const, k_stop, k, j, s, dist, aux_e, elapsed, lines
 ):
-    """A step at terminal power ``p_term`` [W] with limit tests ``check``, of ``h`` [s],
-    from SOC ``s`` in a table interval's lines, for a run of battery constants
-    ``const`` (a row of ``_Replays.consts``): ``(limited, SOC after)``; a limited step
-    (the kernel must drive it) is not to be taken. Scalars in and out (an array read on
-    one branch only would make the compiler count references every step)."""
+    """One step of a run in a lane of ``_replay``: its lap step's recorded power
+    ``p_lap`` [W] and auxiliary load ``aux`` [W], limit tests ``check``, length ``h``
+    [s] and distance ``d`` [m]; its lap's steps ``n_lap``, battery constants ``const``
+    (a row of ``_Replays.consts``) and the step to stop at; its state (steps on the
+    trace and the lap, SOC, totals) and its SOC's table interval ``lines``.
+
+    Returns ``(status, k, j, s, dist, aux_e, elapsed, new_interval)``: status -1 to go
+    on, else as ``_replay``'s (at a limit the state is the one before the step), and
+    whether the SOC left its table interval. Scalars in and out: a function reading
+    arrays on one branch only makes the compiler count references every step."""
+    lo, hi, ocv0, ocv1, res0, res1 = lines
+    p_term = p_lap + aux
     ocv = ocv0 + ocv1 * s
     res = res0 + res1 * s
     limited = False
@@ -484,7 +491,18 @@ def _battery_step(  # type: ignore[no-untyped-def]
     cur = 2.0 * p_term / (ocv + math.sqrt(disc))
     p_bl = res * cur * cur
     p_chem = p_term + p_bl
-    return limited, s - p_chem * h * (1.0 / const[_C_CAPACITY])
+    s_next = s - p_chem * h * (1.0 / const[_C_CAPACITY])
+    if limited:
+        return 1, k, j, s, dist, aux_e, elapsed, False
+    k_next = k + 1
+    j_next = 0 if j + 1 == n_lap else j + 1
+    status = -1
+    if s_next <= const[_C_FLOOR] + 1e-9:
+        status = 0
+    elif k_next >= k_stop:
+        status = 2
+    moved = status < 0 and (s_next < lo or s_next >= hi)
+    return status, k_next, j_next, s_next, dist + d, aux_e + aux * h, elapsed + h, moved
 
 
 # nogil: touches no Python object, so the web server's other requests run meanwhile.
@@ -530,87 +548,51 @@ def _replay(  # type: ignore[no-untyped-def]
     dist = np.zeros(m)
     aux_e = np.zeros(m)
     elapsed = np.zeros(m)
-    # Each lane's run (q: its position, -1 for none; i: its row) and state: steps on the
-    # trace and on the lap, SOC, totals, and the SOC's table interval as straight lines.
-    # Scalars, not arrays, so that the compiler keeps them in registers. A lane with no
-    # run shadows the other (the same steps, results dropped): one loop serves both.
+    # Each lane's run (q: its position, -1 for none; i: its row; ke: the step to stop
+    # at) and state: steps on the trace and on the lap, SOC, totals, and the SOC's
+    # table interval as straight lines (``_interval``). Scalars, not arrays, so that the
+    # compiler keeps them in registers. A lane with no run shadows the other (the same
+    # steps, results dropped): one loop serves both.
     qa = qb = -1
-    ia = ib = 0
-    ka = kb = ja = jb = ke_a = ke_b = 0  # ke: the step to stop at
+    ia = ib = ka = kb = ja = jb = ke_a = ke_b = 0
     sa = sb = da = db = aa = ab = ea = eb = 0.0
-    lo_a = hi_a = oa0 = oa1 = ra0 = ra1 = 0.0
-    lo_b = hi_b = ob0 = ob1 = rb0 = rb1 = 0.0
+    line_a = line_b = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     nxt = 0
     while True:
         while qa < 0 and nxt < m:
             if k0[nxt] < k_end[nxt]:
                 qa, ia, ka, sa, ke_a = nxt, rows[nxt], k0[nxt], soc0[nxt], k_end[nxt]
                 ja, da, aa, ea = ka % n_lap[ia], 0.0, 0.0, 0.0
-                lo_a, hi_a, oa0, oa1, ra0, ra1 = _interval(
-                    ocv_tab[ia], rf_tab[ia], sa, nodes, consts[ia, _C_R_MID]
-                )
+                line_a = _interval(ocv_tab[ia], rf_tab[ia], sa, nodes, consts[ia, _C_R_MID])
             nxt += 1
         while qb < 0 and nxt < m:
             if k0[nxt] < k_end[nxt]:
                 qb, ib, kb, sb, ke_b = nxt, rows[nxt], k0[nxt], soc0[nxt], k_end[nxt]
                 jb, db, ab, eb = kb % n_lap[ib], 0.0, 0.0, 0.0
-                lo_b, hi_b, ob0, ob1, rb0, rb1 = _interval(
-                    ocv_tab[ib], rf_tab[ib], sb, nodes, consts[ib, _C_R_MID]
-                )
+                line_b = _interval(ocv_tab[ib], rf_tab[ib], sb, nodes, consts[ib, _C_R_MID])
             nxt += 1
         if qa < 0 and qb < 0:
             break
         if qa < 0:
-            ia, ka, ja, sa, da, aa, ea, ke_a = ib, kb, jb, sb, db, ab, eb, ke_b
-            lo_a, hi_a, oa0, oa1, ra0, ra1 = lo_b, hi_b, ob0, ob1, rb0, rb1
+            ia, ka, ja, sa, da, aa, ea, ke_a, line_a = ib, kb, jb, sb, db, ab, eb, ke_b, line_b
         elif qb < 0:
-            ib, kb, jb, sb, db, ab, eb, ke_b = ia, ka, ja, sa, da, aa, ea, ke_a
-            lo_b, hi_b, ob0, ob1, rb0, rb1 = lo_a, hi_a, oa0, oa1, ra0, ra1
+            ib, kb, jb, sb, db, ab, eb, ke_b, line_b = ia, ka, ja, sa, da, aa, ea, ke_a, line_a
         end_a = end_b = -1  # a lane's status once its run ends
-        # The two lanes' code is written out twice on purpose: a function taking the
-        # arrays, reading them on one branch, made the compiler count references to
-        # them every step (four to seven times slower, measured).
         while end_a < 0 and end_b < 0:
-            h_a = dt_lap[ia, ja]
-            x_a = aux[ia, ka] if ka < n_aux[ia] else aux_tail[ia]
-            lim_a, sa1 = _battery_step(
-                p_lap[ia, ja] + x_a, checks[ia, ja], h_a, sa, oa0, oa1, ra0, ra1, consts[ia]
-            )
-            h_b = dt_lap[ib, jb]
-            x_b = aux[ib, kb] if kb < n_aux[ib] else aux_tail[ib]
-            lim_b, sb1 = _battery_step(
-                p_lap[ib, jb] + x_b, checks[ib, jb], h_b, sb, ob0, ob1, rb0, rb1, consts[ib]
-            )
-            if lim_a:
-                end_a = 1
-            else:
-                sa, da, aa, ea = sa1, da + d_lap[ia, ja], aa + x_a * h_a, ea + h_a
-                ka, ja = ka + 1, ja + 1
-                if ja == n_lap[ia]:
-                    ja = 0
-                if sa <= consts[ia, _C_FLOOR] + 1e-9:
-                    end_a = 0
-                elif ka >= ke_a:
-                    end_a = 2
-                elif sa < lo_a or sa >= hi_a:
-                    lo_a, hi_a, oa0, oa1, ra0, ra1 = _interval(
-                        ocv_tab[ia], rf_tab[ia], sa, nodes, consts[ia, _C_R_MID]
-                    )
-            if lim_b:
-                end_b = 1
-            else:
-                sb, db, ab, eb = sb1, db + d_lap[ib, jb], ab + x_b * h_b, eb + h_b
-                kb, jb = kb + 1, jb + 1
-                if jb == n_lap[ib]:
-                    jb = 0
-                if sb <= consts[ib, _C_FLOOR] + 1e-9:
-                    end_b = 0
-                elif kb >= ke_b:
-                    end_b = 2
-                elif sb < lo_b or sb >= hi_b:
-                    lo_b, hi_b, ob0, ob1, rb0, rb1 = _interval(
-                        ocv_tab[ib], rf_tab[ib], sb, nodes, consts[ib, _C_R_MID]
-                    )
+            end_a, ka, ja, sa, da, aa, ea, moved_a = _lane_step(
+                p_lap[ia, ja], aux[ia, ka] if ka < n_aux[ia] else aux_tail[ia], checks[ia, ja],
+                dt_lap[ia, ja], d_lap[ia, ja], n_lap[ia], consts[ia], ke_a,
+                ka, ja, sa, da, aa, ea, line_a,
+            )  # fmt: skip
+            end_b, kb, jb, sb, db, ab, eb, moved_b = _lane_step(
+                p_lap[ib, jb], aux[ib, kb] if kb < n_aux[ib] else aux_tail[ib], checks[ib, jb],
+                dt_lap[ib, jb], d_lap[ib, jb], n_lap[ib], consts[ib], ke_b,
+                kb, jb, sb, db, ab, eb, line_b,
+            )  # fmt: skip
+            if moved_a:
+                line_a = _interval(ocv_tab[ia], rf_tab[ia], sa, nodes, consts[ia, _C_R_MID])
+            if moved_b:
+                line_b = _interval(ocv_tab[ib], rf_tab[ib], sb, nodes, consts[ib, _C_R_MID])
         if qa >= 0 and end_a >= 0:
             status[qa], k[qa], soc[qa], dist[qa], aux_e[qa], elapsed[qa] = end_a, ka, sa, da, aa, ea
             qa = -1

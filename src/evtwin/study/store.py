@@ -258,29 +258,15 @@ class Store:
         run holding it is an error at once, or after ``wait_s`` seconds of waiting for
         it (a shared cached store, where the other run is doing the same work).
         """
-        with open(self.path / LOCK, "a") as f:
-            deadline = time.monotonic() + wait_s
-            while True:
-                try:
-                    fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        waited = f" (waited {wait_s:g} s)" if wait_s > 0 else ""
-                        msg = f"{self.path}: another run is writing this store{waited}"
-                        raise StoreError(msg) from None
-                    time.sleep(min(_LOCK_POLL_S, max(deadline - time.monotonic(), 0.0)))
-            try:
-                if not _same_file(f.fileno(), self.path / LOCK):
-                    # Discarded (--fresh) and perhaps made again while this run waited:
-                    # the file it holds is no longer the store's lock.
-                    raise StoreError(
-                        f"{self.path}: the store was discarded by another run while this "
-                        "one waited for it; nothing written, run again"
-                    )
-                yield
-            finally:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+        with _write_lock(self.path, wait_s) as fd:
+            if not _same_file(fd, self.path / LOCK):
+                # Discarded (--fresh) and perhaps made again while this run waited: the
+                # file it holds is no longer the store's lock.
+                raise StoreError(
+                    f"{self.path}: the store was discarded by another run while this "
+                    "one waited for it; nothing written, run again"
+                )
+            yield
 
     def clean_temporary(self) -> None:
         """Remove what unfinished writes left (safe only when no run is writing)."""
@@ -348,13 +334,31 @@ def open_store(path: str | Path, plan: StudyPlan, *, fresh: bool = False) -> Sto
 def _discard(root: Path) -> None:
     """Delete a store under its write lock: never one another run is writing. A run
     waiting for the lock meanwhile finds its lock file gone (see ``Store.writing``)."""
-    with open(root / LOCK, "a") as f:
-        try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreError(f"{root}: another run is writing this store; not discarded") from None
-        try:
+    try:
+        with _write_lock(root):
             shutil.rmtree(root)
+    except StoreError as exc:
+        raise StoreError(f"{exc}; not discarded") from None
+
+
+@contextlib.contextmanager
+def _write_lock(root: Path, wait_s: float = 0.0) -> Iterator[int]:
+    """Hold the write lock of the store at ``root`` (``flock`` on its lock file, whose
+    descriptor this yields); another holder is a StoreError at once, or after
+    ``wait_s`` seconds of waiting."""
+    with open(root / LOCK, "a") as f:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    waited = f" (waited {wait_s:g} s)" if wait_s > 0 else ""
+                    raise StoreError(f"{root}: another run is writing this store{waited}") from None
+                time.sleep(min(_LOCK_POLL_S, max(deadline - time.monotonic(), 0.0)))
+        try:
+            yield f.fileno()
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
