@@ -38,7 +38,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 import numpy as np
 from numba import njit
@@ -48,7 +48,7 @@ from ..cycles import Cycle, load_cycle
 from ..specs.vehicle import VehicleSpec
 from ..units import GRAVITY, KPH, MILE, MPH
 from . import spare_core
-from ._kernel import _FAST, _interval
+from ._kernel import _FAST, _interval, _soc_after
 from ._layout import (
     B_OCV,
     B_RFACTOR,
@@ -488,10 +488,7 @@ def _lane_step(  # type: ignore[no-untyped-def]
         )
     disc = ocv * ocv - 4.0 * res * p_term
     disc = max(disc, 0.0)
-    cur = 2.0 * p_term / (ocv + math.sqrt(disc))
-    p_bl = res * cur * cur
-    p_chem = p_term + p_bl
-    s_next = s - p_chem * h * (1.0 / const[_C_CAPACITY])
+    s_next = _soc_after(s, p_term, ocv, math.sqrt(disc), h * (1.0 / const[_C_CAPACITY]))
     if limited:
         return 1, k, j, s, dist, aux_e, elapsed, False
     k_next = k + 1
@@ -1042,32 +1039,31 @@ def custom_weather(
     return Weather("custom", ambient, ClimateControl(setpoint_c=setpoint_c))
 
 
+class CustomOptions(TypedDict, total=False):
+    """What a custom run may set besides its temperature and speed (see
+    :func:`custom_run`)."""
+
+    payload_kg: float
+    wind_mps: float
+    altitude_m: float
+    preconditioned: bool
+    setpoint_c: float
+
+
 def custom_conditions(
     spec: VehicleSpec,
     *,
     temperature_c: float,
     speed: float,
-    payload_kg: float = 0.0,
-    wind_mps: float = 0.0,
-    altitude_m: float = 0.0,
-    preconditioned: bool = True,
-    setpoint_c: float = 21.0,
     reference: bool = False,
+    **options: Unpack[CustomOptions],
 ) -> RangeRun:
-    """Range at a steady speed [m/s] in given weather, climate control automatic.
+    """Range at a steady speed [m/s] in given weather, climate control automatic: the
+    drive of :func:`custom_run` (which takes the same ``options``), to empty.
 
     ``reference=True`` drives it step by step (see :func:`drive_until_empty_many`).
     """
-    run = custom_run(
-        spec,
-        temperature_c=temperature_c,
-        speed=speed,
-        payload_kg=payload_kg,
-        wind_mps=wind_mps,
-        altitude_m=altitude_m,
-        preconditioned=preconditioned,
-        setpoint_c=setpoint_c,
-    )
+    run = custom_run(spec, temperature_c=temperature_c, speed=speed, **options)
     return drive_until_empty_many([run], reference=reference)[0]
 
 
@@ -1082,7 +1078,8 @@ def custom_run(
     preconditioned: bool = True,
     setpoint_c: float = 21.0,
 ) -> UntilEmpty:
-    """The drive of :func:`custom_conditions`, to drive in one batch with others."""
+    """The drive of :func:`custom_conditions`, to drive in one batch with others: a
+    steady ``speed`` [m/s] carrying ``payload_kg`` in :func:`custom_weather`'s weather."""
     weather = custom_weather(
         temperature_c,
         wind_mps=wind_mps,
@@ -1204,6 +1201,7 @@ __all__ = [
     "MOTORWAY_SPEED",
     "UK_WINTER",
     "UK_WINTER_SPEED",
+    "CustomOptions",
     "RangeRun",
     "RealWorldMatrix",
     "UntilEmpty",
