@@ -502,6 +502,23 @@ def _lane_step(  # type: ignore[no-untyped-def]
     return status, k_next, j_next, s_next, dist + d, aux_e + aux * h, elapsed + h, moved
 
 
+@njit(inline="always", fastmath=_FAST, error_model="numpy", cache=True)
+def _lane_load(nxt, rows, k0, soc0, k_end, n_lap, ocv_tab, rf_tab, consts, nodes):  # type: ignore[no-untyped-def]
+    """The next of ``_replay``'s runs from position ``nxt`` with steps to go, for a lane:
+    ``(q, i, k, j, soc, k_end, lines, nxt)`` (its position, row, steps on the trace
+    and on the lap, SOC, the step to stop at, its SOC's table interval, and the next
+    position to look from); ``q`` is -1 when none is left."""
+    m = rows.shape[0]
+    while nxt < m:
+        q = nxt
+        nxt += 1
+        if k0[q] < k_end[q]:
+            i = rows[q]
+            line = _interval(ocv_tab[i], rf_tab[i], soc0[q], nodes, consts[i, _C_R_MID])
+            return q, i, k0[q], k0[q] % n_lap[i], soc0[q], k_end[q], line, nxt
+    return -1, 0, 0, 0, 0.0, 0, (0.0, 0.0, 0.0, 0.0, 0.0, 0.0), nxt
+
+
 # nogil: touches no Python object, so the web server's other requests run meanwhile.
 @njit(fastmath=_FAST, error_model="numpy", cache=True, nogil=True)
 def _replay(  # type: ignore[no-untyped-def]
@@ -556,18 +573,16 @@ def _replay(  # type: ignore[no-untyped-def]
     line_a = line_b = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     nxt = 0
     while True:
-        while qa < 0 and nxt < m:
-            if k0[nxt] < k_end[nxt]:
-                qa, ia, ka, sa, ke_a = nxt, rows[nxt], k0[nxt], soc0[nxt], k_end[nxt]
-                ja, da, aa, ea = ka % n_lap[ia], 0.0, 0.0, 0.0
-                line_a = _interval(ocv_tab[ia], rf_tab[ia], sa, nodes, consts[ia, _C_R_MID])
-            nxt += 1
-        while qb < 0 and nxt < m:
-            if k0[nxt] < k_end[nxt]:
-                qb, ib, kb, sb, ke_b = nxt, rows[nxt], k0[nxt], soc0[nxt], k_end[nxt]
-                jb, db, ab, eb = kb % n_lap[ib], 0.0, 0.0, 0.0
-                line_b = _interval(ocv_tab[ib], rf_tab[ib], sb, nodes, consts[ib, _C_R_MID])
-            nxt += 1
+        if qa < 0:
+            qa, ia, ka, ja, sa, ke_a, line_a, nxt = _lane_load(
+                nxt, rows, k0, soc0, k_end, n_lap, ocv_tab, rf_tab, consts, nodes
+            )
+            da = aa = ea = 0.0
+        if qb < 0:
+            qb, ib, kb, jb, sb, ke_b, line_b, nxt = _lane_load(
+                nxt, rows, k0, soc0, k_end, n_lap, ocv_tab, rf_tab, consts, nodes
+            )
+            db = ab = eb = 0.0
         if qa < 0 and qb < 0:
             break
         if qa < 0:
