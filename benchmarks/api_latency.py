@@ -9,11 +9,17 @@ about) and with inputs repeated (answered from the memo). The last line is
 ``evaluate_p95_ms=<p95 of new inputs>``: over loopback, the API as a client meets it
 (in process with ``--no-loopback``; the test client's own hand-offs add some 2-3 ms a
 request, the difference between a memoised answer in process and over loopback).
+Under each new-input line, the share of CPU time the host gave other guests during
+those requests (steal, from ``/proc/stat``). This machine is a virtual one on a shared
+host, and its speed changes by as much as fourfold within an hour: steal is the one
+cause of that the machine can count (at 10-15 % every figure here, memoised answers
+included, was two to four times slower); a neighbour's use of the shared caches and
+memory leaves no count, and the memoised answers' latency gauges both.
 Between the two, the library's evaluation with the spare core off and on, side by side
-(:mod:`evtwin.sim.spare_core`), with their ratio: this machine's speed changes by as
-much as twofold from hour to hour, the ratio far less.
+(:mod:`evtwin.sim.spare_core`), with their ratio, which the machine's speed changes far
+less than either figure.
 
-    .venv/bin/python benchmarks/api_latency.py            # about 90 s
+    .venv/bin/python benchmarks/api_latency.py            # about 30 s
     .venv/bin/python benchmarks/api_latency.py --n 50 --no-loopback
 """
 
@@ -99,6 +105,28 @@ def timed(post: Post, url: str, bodies: list[dict[str, Any]]) -> np.ndarray:
     return timed_cpu(post, url, bodies)[0]
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """Clock ticks the hypervisor gave other guests ("steal") and all ticks, summed over
+    this machine's CPUs since boot (Linux's ``/proc/stat``; None elsewhere)."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    if first[:1] != ["cpu"] or len(first) < 9:
+        return None
+    ticks = [int(f) for f in first[1:9]]  # user nice system idle iowait irq softirq steal
+    return ticks[7], sum(ticks)
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """Share of the CPU time between two :func:`cpu_ticks` that the host ran other
+    guests on this machine's virtual CPUs: while it does, every figure here is slower,
+    and no change to evtwin makes up for it."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def line(label: str, ms: np.ndarray) -> str:
     p50, p95, p99 = np.percentile(ms, [50, 95, 99])
     return f"{label:<44} n={len(ms):<4} p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms"
@@ -115,8 +143,12 @@ def measure(
     print(f"-- {name}")
     cache_clear()
     bodies = [build(rng) for _ in range(n)]
+    before = cpu_ticks()
     cold, cold_cpu = timed_cpu(post, "/api/evaluate", bodies)
+    stolen = steal_share(before, cpu_ticks())
     print(line("POST /api/evaluate (new inputs)", cold))
+    if stolen is not None:
+        print(f"  CPU time the host gave other guests meanwhile (steal): {stolen:.1%}")
     if in_process:  # else the CPU is the client's, not the server's
         print(line("  the same, process CPU time", cold_cpu))
     # By kind: the issue's figure set alone, and with what a build may add to it (the
