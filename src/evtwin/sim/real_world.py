@@ -542,10 +542,10 @@ def _replay(  # type: ignore[no-untyped-def]
     the battery step of ``_kernel`` (the same operations in the same order) on the
     recorded powers, for several runs.
 
-    A step's chain of operations (SOC, voltage, square root, current, SOC) is sequential
+    A step's chain of operations (SOC, voltage, square root, division, SOC) is sequential
     and short of work: it waits on each operation's latency. Two runs step side by side,
     in two lanes whose state the compiler keeps in registers, so that the processor
-    overlaps their chains: measured, two runs take about the time of one (some 35 ns a
+    overlaps their chains: measured, two runs take about the time of one (some 25-35 ns a
     step). A lane whose run ends takes the next of ``rows``, so the longest runs should
     come first. Each run's arithmetic is its own, whatever runs beside it.
 
@@ -784,7 +784,7 @@ class _Replays:
         )
 
 
-#: Steps a replay's piece for the spare core must have: a step is some 35 ns, a
+#: Steps a replay's piece for the spare core must have: a step is some 25-35 ns, a
 #: hand-over to the helper thread and back some tens of microseconds.
 _SPLIT_STEPS = 5000
 
