@@ -10,7 +10,7 @@ about) and with inputs repeated (answered from the memo). The last line is
 (in process with ``--no-loopback``; the test client's own hand-offs add some 2-3 ms a
 request, the difference between a memoised answer in process and over loopback).
 Under each new-input line, the share of CPU time the host gave other guests during
-those requests (steal, from ``/proc/stat``). This machine is a virtual one on a shared
+those requests (steal, read through psutil). This machine is a virtual one on a shared
 host, and its speed changes by as much as fourfold within an hour: steal is the one
 cause of that the machine can count (at 10-15 % every figure here, memoised answers
 included, was two to four times slower); a neighbour's use of the shared caches and
@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psutil
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -107,23 +108,24 @@ def timed(post: Post, url: str, bodies: list[dict[str, Any]]) -> np.ndarray:
     return timed_cpu(post, url, bodies)[0]
 
 
-def cpu_ticks() -> tuple[int, int] | None:
-    """Clock ticks the hypervisor gave other guests ("steal") and all ticks, summed over
-    this machine's CPUs since boot (Linux's ``/proc/stat``; None elsewhere)."""
-    try:
-        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
-    except OSError:
-        return None
-    if first[:1] != ["cpu"] or len(first) < 9:
-        return None
-    ticks = [int(f) for f in first[1:9]]  # user nice system idle iowait irq softirq steal
-    return ticks[7], sum(ticks)
+#: Stolen and all CPU seconds (see :func:`cpu_seconds`).
+Seconds = tuple[float, float]
 
 
-def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
-    """Share of the CPU time between two :func:`cpu_ticks` that the host ran other
-    guests on this machine's virtual CPUs: while it does, every figure here is slower,
-    and no change to evtwin makes up for it."""
+def cpu_seconds() -> Seconds | None:
+    """CPU seconds the hypervisor gave other guests ("steal") and all CPU seconds,
+    summed over this machine's CPUs since boot (None where the system counts no steal)."""
+    t = psutil.cpu_times()
+    steal = getattr(t, "steal", None)
+    if steal is None:
+        return None
+    # Linux counts a guest's time (guest, guest_nice) in user and nice already.
+    return steal, sum(t) - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0)
+
+
+def steal_share(before: Seconds | None, after: Seconds | None) -> float | None:
+    """Share of the CPU time between two :func:`cpu_seconds` that the host ran other
+    guests on this machine's virtual CPUs (while it does, every figure here is slower)."""
     if before is None or after is None or after[1] <= before[1]:
         return None
     return (after[0] - before[0]) / (after[1] - before[1])
@@ -145,9 +147,9 @@ def measure(
     print(f"-- {name}")
     cache_clear()
     bodies = [build(rng) for _ in range(n)]
-    before = cpu_ticks()
+    before = cpu_seconds()
     cold, cold_cpu = timed_cpu(post, "/api/evaluate", bodies)
-    stolen = steal_share(before, cpu_ticks())
+    stolen = steal_share(before, cpu_seconds())
     print(line("POST /api/evaluate (new inputs)", cold))
     if stolen is not None:
         print(f"  CPU time the host gave other guests meanwhile (steal): {stolen:.1%}")
